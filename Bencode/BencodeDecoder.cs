@@ -1,0 +1,168 @@
+namespace MeTorrent.Bencode;
+
+/// <summary>
+/// Turns bencoded bytes into <see cref="BValue"/>s (BEP 3). One pass over the input, no copies:
+/// byte strings are slices of the input. Hostile input ends in a <see cref="BencodeException"/>,
+/// never in an out-of-range index, a hang or a huge allocation.
+/// </summary>
+public sealed class BencodeDecoder
+{
+    /// <summary>Deepest nesting of lists and dictionaries accepted by default.</summary>
+    public const int DefaultMaxDepth = 256;
+
+    private readonly ReadOnlyMemory<byte> _input;
+    private readonly int _maxDepth;
+    private int _position;
+
+    private BencodeDecoder(ReadOnlyMemory<byte> input, int maxDepth)
+    {
+        _input = input;
+        _maxDepth = maxDepth;
+    }
+
+    /// <summary>Decodes exactly one value; anything after it is an error.</summary>
+    public static BValue Decode(ReadOnlyMemory<byte> input, int maxDepth = DefaultMaxDepth)
+    {
+        var decoder = new BencodeDecoder(input, maxDepth);
+        var value = decoder.ReadValue(depth: 0);
+        if (decoder._position != input.Length)
+            throw new BencodeException("unexpected data after the end of the value", decoder._position);
+        return value;
+    }
+
+    /// <summary>Decodes one value at the start of <paramref name="input"/> and reports how many bytes it used.</summary>
+    public static BValue DecodePrefix(ReadOnlyMemory<byte> input, out int consumed, int maxDepth = DefaultMaxDepth)
+    {
+        var decoder = new BencodeDecoder(input, maxDepth);
+        var value = decoder.ReadValue(depth: 0);
+        consumed = decoder._position;
+        return value;
+    }
+
+    private ReadOnlySpan<byte> Span => _input.Span;
+
+    private byte Peek()
+    {
+        if (_position >= _input.Length)
+            throw new BencodeException("unexpected end of input", _position);
+        return Span[_position];
+    }
+
+    private BValue ReadValue(int depth)
+    {
+        int start = _position;
+        BValue value = Peek() switch
+        {
+            (byte)'i' => ReadInteger(),
+            (byte)'l' => ReadList(depth),
+            (byte)'d' => ReadDictionary(depth),
+            >= (byte)'0' and <= (byte)'9' => ReadString(),
+            var other => throw new BencodeException(
+                $"expected 'i', 'l', 'd' or a digit, found {Describe(other)}", _position),
+        };
+        value.SourceStart = start;
+        value.SourceLength = _position - start;
+        return value;
+    }
+
+    // <length>:<bytes> — the length is decimal, with no sign and no leading zeros.
+    private BString ReadString()
+    {
+        int lengthStart = _position;
+        long length = ReadDigits(terminator: (byte)':', allowNegative: false);
+        long remaining = _input.Length - _position;
+        if (length > remaining)
+            throw new BencodeException(
+                $"string length {length} is larger than the {remaining} bytes left", lengthStart);
+        var bytes = _input.Slice(_position, (int)length);
+        _position += (int)length;
+        return new BString(bytes);
+    }
+
+    // i<digits>e — "i-0e", leading zeros ("i03e") and an empty "ie" are not valid.
+    private BInteger ReadInteger()
+    {
+        _position++; // 'i'
+        return new BInteger(ReadDigits(terminator: (byte)'e', allowNegative: true));
+    }
+
+    // l<values>e
+    private BList ReadList(int depth)
+    {
+        EnterContainer(depth);
+        var list = new BList();
+        while (Peek() != (byte)'e')
+            list.Add(ReadValue(depth + 1));
+        _position++; // 'e'
+        return list;
+    }
+
+    // d<key><value>...e — keys are byte strings. Unsorted keys are accepted (some real torrents
+    // have them; the info hash uses the original bytes anyway); a repeated key is an error.
+    private BDictionary ReadDictionary(int depth)
+    {
+        EnterContainer(depth);
+        var dictionary = new BDictionary();
+        while (Peek() != (byte)'e')
+        {
+            int keyStart = _position;
+            if (Peek() is < (byte)'0' or > (byte)'9')
+                throw new BencodeException($"expected a dictionary key (a byte string), found {Describe(Peek())}", _position);
+            var key = ReadString();
+            key.SourceStart = keyStart;
+            key.SourceLength = _position - keyStart;
+            if (dictionary.ContainsKey(key.Bytes.Span))
+                throw new BencodeException($"duplicate dictionary key \"{key.Text}\"", keyStart);
+            dictionary.Append(key, ReadValue(depth + 1));
+        }
+        _position++; // 'e'
+        return dictionary;
+    }
+
+    private void EnterContainer(int depth)
+    {
+        if (depth >= _maxDepth)
+            throw new BencodeException($"lists and dictionaries nested deeper than {_maxDepth} levels", _position);
+        _position++; // 'l' or 'd'
+    }
+
+    /// <summary>Reads a canonical decimal number up to <paramref name="terminator"/> and skips the terminator.</summary>
+    private long ReadDigits(byte terminator, bool allowNegative)
+    {
+        int start = _position;
+        bool negative = allowNegative && Peek() == (byte)'-';
+        if (negative)
+            _position++;
+
+        int firstDigit = _position;
+        long value = 0;
+        while (Peek() != terminator)
+        {
+            byte b = Span[_position];
+            if (b is < (byte)'0' or > (byte)'9')
+                throw new BencodeException($"expected a digit or '{(char)terminator}', found {Describe(b)}", _position);
+            int digit = b - '0';
+            // Accumulate as a negative number so that long.MinValue fits too.
+            if (value < (long.MinValue + digit) / 10)
+                throw new BencodeException("number does not fit in 64 bits", start);
+            value = value * 10 - digit;
+            _position++;
+        }
+
+        int digits = _position - firstDigit;
+        if (digits == 0)
+            throw new BencodeException("expected a number, found none", start);
+        if (digits > 1 && Span[firstDigit] == (byte)'0')
+            throw new BencodeException("numbers may not have leading zeros", start);
+        if (negative && value == 0)
+            throw new BencodeException("negative zero is not allowed", start);
+        if (!negative && value == long.MinValue)
+            throw new BencodeException("number does not fit in 64 bits", start);
+
+        _position++; // terminator
+        return negative ? value : -value;
+    }
+
+    private static string Describe(byte b) =>
+        b is >= 0x20 and < 0x7f ? $"'{(char)b}'" : $"byte 0x{b:x2}";
+}

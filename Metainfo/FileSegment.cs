@@ -1,0 +1,4 @@
+namespace MeTorrent.Metainfo;
+
+/// <summary>A run of bytes inside one file: where a piece (or part of one) lands on disk.</summary>
+public readonly record struct FileSegment(TorrentFile File, long FileOffset, int Length, int BufferOffset);
