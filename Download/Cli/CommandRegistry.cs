@@ -1,0 +1,11 @@
+namespace MeTorrent.Download.Cli;
+
+/// <summary>Every `metorrent` subcommand, in the order the help lists them.</summary>
+public static class CommandRegistry
+{
+    public static IReadOnlyList<ICommand> All() =>
+    [
+        new DecodeCommand(),
+        new InfoCommand(),
+    ];
+}

@@ -1,0 +1,8 @@
+namespace MeTorrent.Download.Cli;
+
+/// <summary>A command that takes options: which ones expect a value and which stand alone.</summary>
+public interface IHasOptions
+{
+    IReadOnlyList<string> ValueOptions { get; }
+    IReadOnlyList<string> FlagOptions { get; }
+}
