@@ -66,8 +66,12 @@ public sealed class BencodeDecoder
     }
 
     // <length>:<bytes> — the length is decimal, with no sign and no leading zeros.
+    // LESSON 01-bencode.strings: read the length with ReadDigits (terminator ':'), check that many bytes
+    // are left, and return them as a slice of the input (no copy).
     private BString ReadString()
     {
+        // STUB: throw new NotImplementedException("Lesson 01 step 1 (strings): read the length with ReadDigits(terminator: (byte)':', allowNegative: false), check that many bytes are left (else BencodeException), then return new BString(_input.Slice(_position, length)) and move _position past it.");
+        // BEGIN SOLUTION
         int lengthStart = _position;
         long length = ReadDigits(terminator: (byte)':', allowNegative: false);
         long remaining = _input.Length - _position;
@@ -77,30 +81,43 @@ public sealed class BencodeDecoder
         var bytes = _input.Slice(_position, (int)length);
         _position += (int)length;
         return new BString(bytes);
+        // END SOLUTION
     }
 
     // i<digits>e — "i-0e", leading zeros ("i03e") and an empty "ie" are not valid.
+    // LESSON 01-bencode.integers: skip the 'i', then read a signed number up to the 'e'.
     private BInteger ReadInteger()
     {
+        // STUB: throw new NotImplementedException("Lesson 01 step 2 (integers): skip the 'i' (_position++), then return new BInteger(ReadDigits(terminator: (byte)'e', allowNegative: true)). Then finish the sign rules in ReadDigits.");
+        // BEGIN SOLUTION
         _position++; // 'i'
         return new BInteger(ReadDigits(terminator: (byte)'e', allowNegative: true));
+        // END SOLUTION
     }
 
     // l<values>e
+    // LESSON 01-bencode.lists: after the 'l', read values with ReadValue(depth + 1) until the 'e'.
     private BList ReadList(int depth)
     {
+        // STUB: throw new NotImplementedException("Lesson 01 step 3 (lists): call EnterContainer(depth) to skip the 'l', then add ReadValue(depth + 1) to a new BList while Peek() is not 'e'; skip the 'e' and return the list.");
+        // BEGIN SOLUTION
         EnterContainer(depth);
         var list = new BList();
         while (Peek() != (byte)'e')
             list.Add(ReadValue(depth + 1));
         _position++; // 'e'
         return list;
+        // END SOLUTION
     }
 
     // d<key><value>...e — keys are byte strings. Unsorted keys are accepted (some real torrents
     // have them; the info hash uses the original bytes anyway); a repeated key is an error.
+    // LESSON 01-bencode.dictionaries: after the 'd', read key/value pairs until the 'e'; every key is a
+    // byte string, and a key seen twice is an error.
     private BDictionary ReadDictionary(int depth)
     {
+        // STUB: throw new NotImplementedException("Lesson 01 step 4 (dictionaries): call EnterContainer(depth), then until Peek() is 'e': check the key starts with a digit, key = ReadString(), refuse a duplicate (dictionary.ContainsKey), dictionary.Append(key, ReadValue(depth + 1)). Skip the 'e'.");
+        // BEGIN SOLUTION
         EnterContainer(depth);
         var dictionary = new BDictionary();
         while (Peek() != (byte)'e')
@@ -117,6 +134,7 @@ public sealed class BencodeDecoder
         }
         _position++; // 'e'
         return dictionary;
+        // END SOLUTION
     }
 
     private void EnterContainer(int depth)
@@ -126,9 +144,14 @@ public sealed class BencodeDecoder
         _position++; // 'l' or 'd'
     }
 
+    // LESSON 01-bencode.strings: read decimal digits up to the terminator; refuse a non-digit, no digits
+    // at all, leading zeros, and numbers that do not fit in a long. Skip the terminator.
+    // LESSON 01-bencode.integers: when allowNegative, accept one leading '-', but never "-0".
     /// <summary>Reads a canonical decimal number up to <paramref name="terminator"/> and skips the terminator.</summary>
     private long ReadDigits(byte terminator, bool allowNegative)
     {
+        // STUB: throw new NotImplementedException("Lesson 01 step 1 (strings): read the digits before the terminator into a long (value = value * 10 + digit), throw BencodeException for a non-digit, an empty number, a leading zero or an overflow, then skip the terminator. Step 2 adds the '-' sign.");
+        // BEGIN SOLUTION
         int start = _position;
         bool negative = allowNegative && Peek() == (byte)'-';
         if (negative)
@@ -161,6 +184,7 @@ public sealed class BencodeDecoder
 
         _position++; // terminator
         return negative ? value : -value;
+        // END SOLUTION
     }
 
     private static string Describe(byte b) =>

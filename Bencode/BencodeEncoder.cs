@@ -15,8 +15,11 @@ public static class BencodeEncoder
         return writer.WrittenSpan.ToArray();
     }
 
+    // LESSON 01-bencode.encoding: write each kind of value in its bencode form; containers recurse.
     public static void Encode(BValue value, IBufferWriter<byte> output)
     {
+        // STUB: throw new NotImplementedException("Lesson 01 step 5 (encoding): switch on the value: BString -> WriteString; BInteger -> 'i', WriteNumber, 'e'; BList -> 'l', Encode each item, 'e'; BDictionary -> 'd', key (WriteString) and value for each entry of SortedByKey(dictionary), 'e'.");
+        // BEGIN SOLUTION
         switch (value)
         {
             case BString s:
@@ -45,10 +48,14 @@ public static class BencodeEncoder
             default:
                 throw new ArgumentException($"Cannot bencode a {value.GetType().Name}.", nameof(value));
         }
+        // END SOLUTION
     }
 
+    // LESSON 01-bencode.encoding: BEP 3 wants dictionary keys sorted by their raw bytes (not as text).
     private static IReadOnlyList<KeyValuePair<BString, BValue>> SortedByKey(BDictionary dictionary)
     {
+        // STUB: throw new NotImplementedException("Lesson 01 step 5 (encoding): return the entries sorted by key bytes: Array.Sort(dictionary.Entries.ToArray(), CompareKeys) compares with SequenceCompareTo, byte by byte.");
+        // BEGIN SOLUTION
         var entries = dictionary.Entries;
         for (int i = 1; i < entries.Count; i++)
         {
@@ -60,6 +67,7 @@ public static class BencodeEncoder
             }
         }
         return entries; // already in order: the common case, no copy
+        // END SOLUTION
     }
 
     private static int CompareKeys(KeyValuePair<BString, BValue> a, KeyValuePair<BString, BValue> b) =>

@@ -17,7 +17,7 @@ public sealed class Torrent
         bool isMultiFile)
     {
         InfoBytes = infoBytes;
-        InfoHash = new InfoHash(System.Security.Cryptography.SHA1.HashData(infoBytes.Span));
+        _infoHash = new Lazy<InfoHash>(() => ComputeInfoHash(infoBytes.Span));
         Name = name;
         PieceLength = pieceLength;
         PieceHashes = pieceHashes;
@@ -29,7 +29,19 @@ public sealed class Torrent
     /// <summary>The info dictionary exactly as it appeared in the file (BEP 9 serves these bytes to peers).</summary>
     public ReadOnlyMemory<byte> InfoBytes { get; }
 
-    public InfoHash InfoHash { get; }
+    public InfoHash InfoHash => _infoHash.Value;
+
+    private readonly Lazy<InfoHash> _infoHash;
+
+    // LESSON 02-metainfo.info-hash: the info hash is the SHA-1 of the info dictionary's bytes exactly as
+    // they appear in the file: hash the slice, never a re-encoding (BEP 3).
+    private static InfoHash ComputeInfoHash(ReadOnlySpan<byte> infoBytes)
+    {
+        // STUB: throw new NotImplementedException("Lesson 02 step 2 (info hash): return new InfoHash(SHA1.HashData(infoBytes)) — System.Security.Cryptography.SHA1 hashes the raw bytes of the info dictionary.");
+        // BEGIN SOLUTION
+        return new InfoHash(System.Security.Cryptography.SHA1.HashData(infoBytes));
+        // END SOLUTION
+    }
 
     /// <summary>The suggested name: the file name of a single-file torrent, the folder name of a multi-file one.</summary>
     public string Name { get; }
@@ -72,20 +84,37 @@ public sealed class Torrent
         : [[Announce]];
 
     /// <summary>The expected SHA-1 of piece <paramref name="index"/>.</summary>
+    // LESSON 02-metainfo.piece-hashes: "pieces" holds one 20-byte SHA-1 per piece, back to back.
     public ReadOnlySpan<byte> PieceHash(int index)
     {
+        // STUB: throw new NotImplementedException("Lesson 02 step 3 (piece hashes): call CheckPiece(index), then return the 20 bytes of PieceHashes.Span that start at index * HashLength.");
+        // BEGIN SOLUTION
         CheckPiece(index);
         return PieceHashes.Span.Slice(index * HashLength, HashLength);
+        // END SOLUTION
     }
 
     /// <summary>The length of piece <paramref name="index"/>: <see cref="PieceLength"/>, except perhaps the last.</summary>
+    // LESSON 02-metainfo.piece-hashes: every piece is PieceLength long except the last, which holds what is left.
     public int PieceSize(int index)
     {
+        // STUB: throw new NotImplementedException("Lesson 02 step 3 (piece hashes): call CheckPiece(index); every piece but the last is PieceLength bytes, the last is LastPieceLength.");
+        // BEGIN SOLUTION
         CheckPiece(index);
         return index < PieceCount - 1 ? PieceLength : LastPieceLength;
+        // END SOLUTION
     }
 
-    public int LastPieceLength => (int)(TotalLength - (long)(PieceCount - 1) * PieceLength);
+    public int LastPieceLength
+    {
+        get
+        {
+            // STUB: throw new NotImplementedException("Lesson 02 step 3 (piece hashes): the last piece holds TotalLength minus the (PieceCount - 1) full pieces before it (compute in long).");
+            // BEGIN SOLUTION
+            return (int)(TotalLength - (long)(PieceCount - 1) * PieceLength);
+            // END SOLUTION
+        }
+    }
 
     /// <summary>Where <paramref name="index"/> starts in the torrent's byte space.</summary>
     public long PieceOffset(int index) => (long)index * PieceLength;

@@ -14,8 +14,13 @@ public static class TorrentParser
     /// <summary>Torrents larger than this (1 PiB) are refused as absurd.</summary>
     public const long MaxTotalLength = 1L << 50;
 
+    // LESSON 02-metainfo.parse: decode the file, find the info dictionary, keep its original bytes,
+    // read name, piece length, pieces and the file list with the helpers below, and check that the
+    // number of piece hashes matches the total length.
     public static Torrent Parse(ReadOnlyMemory<byte> bytes)
     {
+        // STUB: throw new NotImplementedException("Lesson 02 step 1 (parse): BencodeDecoder.Decode(bytes) (turn a BencodeException into a MetainfoException), take the \"info\" BDictionary, keep info.SourceBytes(bytes), read name/piece length/pieces/files with RequiredText, ReadPieceLength, ReadPieceHashes, ReadFiles, check the piece count, then return new Torrent(...) { Announce = OptionalText(top, \"announce\"), ... }.");
+        // BEGIN SOLUTION
         BValue root;
         try
         {
@@ -57,6 +62,7 @@ public static class TorrentParser
                 ? DateTimeOffset.FromUnixTimeSeconds(date.Value) : null,
             IsPrivate = info["private"] is BInteger { Value: 1 },
         };
+        // END SOLUTION
     }
 
     private static int ReadPieceLength(BDictionary info)

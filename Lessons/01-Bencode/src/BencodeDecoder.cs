@@ -1,0 +1,118 @@
+// Lesson 01-Bencode: generated from Bencode/BencodeDecoder.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+namespace MeTorrent.Bencode;
+
+/// <summary>
+/// Turns bencoded bytes into <see cref="BValue"/>s (BEP 3). One pass over the input, no copies:
+/// byte strings are slices of the input. Hostile input ends in a <see cref="BencodeException"/>,
+/// never in an out-of-range index, a hang or a huge allocation.
+/// </summary>
+public sealed class BencodeDecoder
+{
+    /// <summary>Deepest nesting of lists and dictionaries accepted by default.</summary>
+    public const int DefaultMaxDepth = 256;
+
+    private readonly ReadOnlyMemory<byte> _input;
+    private readonly int _maxDepth;
+    private int _position;
+
+    private BencodeDecoder(ReadOnlyMemory<byte> input, int maxDepth)
+    {
+        _input = input;
+        _maxDepth = maxDepth;
+    }
+
+    /// <summary>Decodes exactly one value; anything after it is an error.</summary>
+    public static BValue Decode(ReadOnlyMemory<byte> input, int maxDepth = DefaultMaxDepth)
+    {
+        var decoder = new BencodeDecoder(input, maxDepth);
+        var value = decoder.ReadValue(depth: 0);
+        if (decoder._position != input.Length)
+            throw new BencodeException("unexpected data after the end of the value", decoder._position);
+        return value;
+    }
+
+    /// <summary>Decodes one value at the start of <paramref name="input"/> and reports how many bytes it used.</summary>
+    public static BValue DecodePrefix(ReadOnlyMemory<byte> input, out int consumed, int maxDepth = DefaultMaxDepth)
+    {
+        var decoder = new BencodeDecoder(input, maxDepth);
+        var value = decoder.ReadValue(depth: 0);
+        consumed = decoder._position;
+        return value;
+    }
+
+    private ReadOnlySpan<byte> Span => _input.Span;
+
+    private byte Peek()
+    {
+        if (_position >= _input.Length)
+            throw new BencodeException("unexpected end of input", _position);
+        return Span[_position];
+    }
+
+    private BValue ReadValue(int depth)
+    {
+        int start = _position;
+        BValue value = Peek() switch
+        {
+            (byte)'i' => ReadInteger(),
+            (byte)'l' => ReadList(depth),
+            (byte)'d' => ReadDictionary(depth),
+            >= (byte)'0' and <= (byte)'9' => ReadString(),
+            var other => throw new BencodeException(
+                $"expected 'i', 'l', 'd' or a digit, found {Describe(other)}", _position),
+        };
+        value.SourceStart = start;
+        value.SourceLength = _position - start;
+        return value;
+    }
+
+    // <length>:<bytes> — the length is decimal, with no sign and no leading zeros.
+    // TODO(01-bencode.strings): read the length with ReadDigits (terminator ':'), check that many bytes
+    // are left, and return them as a slice of the input (no copy).
+    private BString ReadString()
+    {
+        throw new NotImplementedException("Lesson 01 step 1 (strings): read the length with ReadDigits(terminator: (byte)':', allowNegative: false), check that many bytes are left (else BencodeException), then return new BString(_input.Slice(_position, length)) and move _position past it.");
+    }
+
+    // i<digits>e — "i-0e", leading zeros ("i03e") and an empty "ie" are not valid.
+    // TODO(01-bencode.integers): skip the 'i', then read a signed number up to the 'e'.
+    private BInteger ReadInteger()
+    {
+        throw new NotImplementedException("Lesson 01 step 2 (integers): skip the 'i' (_position++), then return new BInteger(ReadDigits(terminator: (byte)'e', allowNegative: true)). Then finish the sign rules in ReadDigits.");
+    }
+
+    // l<values>e
+    // TODO(01-bencode.lists): after the 'l', read values with ReadValue(depth + 1) until the 'e'.
+    private BList ReadList(int depth)
+    {
+        throw new NotImplementedException("Lesson 01 step 3 (lists): call EnterContainer(depth) to skip the 'l', then add ReadValue(depth + 1) to a new BList while Peek() is not 'e'; skip the 'e' and return the list.");
+    }
+
+    // d<key><value>...e — keys are byte strings. Unsorted keys are accepted (some real torrents
+    // have them; the info hash uses the original bytes anyway); a repeated key is an error.
+    // TODO(01-bencode.dictionaries): after the 'd', read key/value pairs until the 'e'; every key is a
+    // byte string, and a key seen twice is an error.
+    private BDictionary ReadDictionary(int depth)
+    {
+        throw new NotImplementedException("Lesson 01 step 4 (dictionaries): call EnterContainer(depth), then until Peek() is 'e': check the key starts with a digit, key = ReadString(), refuse a duplicate (dictionary.ContainsKey), dictionary.Append(key, ReadValue(depth + 1)). Skip the 'e'.");
+    }
+
+    private void EnterContainer(int depth)
+    {
+        if (depth >= _maxDepth)
+            throw new BencodeException($"lists and dictionaries nested deeper than {_maxDepth} levels", _position);
+        _position++; // 'l' or 'd'
+    }
+
+    // TODO(01-bencode.strings): read decimal digits up to the terminator; refuse a non-digit, no digits
+    // at all, leading zeros, and numbers that do not fit in a long. Skip the terminator.
+    // TODO(01-bencode.integers): when allowNegative, accept one leading '-', but never "-0".
+    /// <summary>Reads a canonical decimal number up to <paramref name="terminator"/> and skips the terminator.</summary>
+    private long ReadDigits(byte terminator, bool allowNegative)
+    {
+        throw new NotImplementedException("Lesson 01 step 1 (strings): read the digits before the terminator into a long (value = value * 10 + digit), throw BencodeException for a non-digit, an empty number, a leading zero or an overflow, then skip the terminator. Step 2 adds the '-' sign.");
+    }
+
+    private static string Describe(byte b) =>
+        b is >= 0x20 and < 0x7f ? $"'{(char)b}'" : $"byte 0x{b:x2}";
+}

@@ -1,0 +1,139 @@
+// Lesson 02-Metainfo: generated from Metainfo/TorrentParser.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+using MeTorrent.Bencode;
+
+namespace MeTorrent.Metainfo;
+
+/// <summary>
+/// Reads a .torrent (BEP 3, with BEP 12 announce-list, BEP 27 private, BEP 47 padding files) and checks
+/// everything a download relies on: sizes that add up, one SHA-1 per piece, and safe file paths.
+/// </summary>
+public static class TorrentParser
+{
+    /// <summary>Pieces larger than this are refused as absurd (real clients use 16 KiB to 16 MiB).</summary>
+    public const int MaxPieceLength = 128 * 1024 * 1024;
+
+    /// <summary>Torrents larger than this (1 PiB) are refused as absurd.</summary>
+    public const long MaxTotalLength = 1L << 50;
+
+    // TODO(02-metainfo.parse): decode the file, find the info dictionary, keep its original bytes,
+    // read name, piece length, pieces and the file list with the helpers below, and check that the
+    // number of piece hashes matches the total length.
+    public static Torrent Parse(ReadOnlyMemory<byte> bytes)
+    {
+        throw new NotImplementedException("Lesson 02 step 1 (parse): BencodeDecoder.Decode(bytes) (turn a BencodeException into a MetainfoException), take the \"info\" BDictionary, keep info.SourceBytes(bytes), read name/piece length/pieces/files with RequiredText, ReadPieceLength, ReadPieceHashes, ReadFiles, check the piece count, then return new Torrent(...) { Announce = OptionalText(top, \"announce\"), ... }.");
+    }
+
+    private static int ReadPieceLength(BDictionary info)
+    {
+        long pieceLength = RequiredInteger(info, "piece length", "info");
+        if (pieceLength <= 0 || pieceLength > MaxPieceLength)
+            throw new MetainfoException($"Invalid torrent: piece length {pieceLength} is not between 1 and {MaxPieceLength}.");
+        return (int)pieceLength;
+    }
+
+    private static ReadOnlyMemory<byte> ReadPieceHashes(BDictionary info)
+    {
+        switch (info["pieces"])
+        {
+            case BString pieces when pieces.Bytes.Length % Torrent.HashLength == 0:
+                return pieces.Bytes;
+            case BString pieces:
+                throw new MetainfoException(
+                    $"Invalid torrent: \"pieces\" is {pieces.Bytes.Length} bytes, not a multiple of {Torrent.HashLength}.");
+            case null when info.ContainsKey("file tree"u8):
+                throw new MetainfoException("This is a v2-only torrent (BEP 52); only v1 and hybrid torrents are supported.");
+            default:
+                throw new MetainfoException("Invalid torrent: \"pieces\" is missing or not a byte string.");
+        }
+    }
+
+    private static (IReadOnlyList<TorrentFile> Files, bool IsMultiFile) ReadFiles(BDictionary info, string name)
+    {
+        var length = info["length"];
+        var files = info["files"];
+        if (length is not null && files is not null)
+            throw new MetainfoException("Invalid torrent: the info dictionary has both \"length\" and \"files\".");
+        if (length is BInteger single)
+        {
+            CheckLength(single.Value, name);
+            return ([new TorrentFile([name], single.Value, 0)], false);
+        }
+        if (files is not BList list)
+            throw new MetainfoException("Invalid torrent: the info dictionary has neither \"length\" nor a \"files\" list.");
+        if (list.Count == 0)
+            throw new MetainfoException("Invalid torrent: the \"files\" list is empty.");
+
+        var result = new List<TorrentFile>(list.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long offset = 0;
+        foreach (var entry in list)
+        {
+            if (entry is not BDictionary file)
+                throw new MetainfoException("Invalid torrent: an entry of \"files\" is not a dictionary.");
+            var path = ReadPath(file);
+            long fileLength = RequiredInteger(file, "length", "a file entry");
+            CheckLength(fileLength, string.Join('/', path));
+            // BEP 47: attr "p" marks a padding file; it is part of the piece space but never written.
+            bool isPadding = file["attr"] is BString attr && attr.Text.Contains('p');
+            if (!isPadding && !seen.Add(string.Join('/', path)))
+                throw new MetainfoException($"Invalid torrent: the file \"{string.Join('/', path)}\" is listed twice.");
+            result.Add(new TorrentFile(path, fileLength, offset, isPadding));
+            offset += fileLength;
+            if (offset > MaxTotalLength)
+                throw new MetainfoException($"Invalid torrent: the files add up to more than {MaxTotalLength} bytes.");
+        }
+        return (result, true);
+    }
+
+    private static string[] ReadPath(BDictionary file)
+    {
+        // "path.utf-8" is a widespread extension for torrents whose "path" is in another encoding.
+        if ((file["path.utf-8"] ?? file["path"]) is not BList { Count: > 0 } components)
+            throw new MetainfoException("Invalid torrent: a file entry has no \"path\" list.");
+        var path = new string[components.Count];
+        for (int i = 0; i < path.Length; i++)
+        {
+            if (components[i] is not BString component)
+                throw new MetainfoException("Invalid torrent: a path component is not a string.");
+            path[i] = component.Text;
+            if (SafePath.Problem(path[i]) is { } problem)
+                throw new MetainfoException($"Unsafe file path in torrent: {problem} in \"{string.Join('/', path.Take(i + 1))}\".");
+        }
+        return path;
+    }
+
+    private static IReadOnlyList<IReadOnlyList<string>> ReadAnnounceList(BDictionary top)
+    {
+        if (top["announce-list"] is not BList tiers)
+            return [];
+        var result = new List<IReadOnlyList<string>>();
+        foreach (var tier in tiers)
+        {
+            if (tier is not BList urls)
+                continue;
+            var tierUrls = urls.OfType<BString>().Select(u => u.Text).Where(u => u.Length > 0).ToList();
+            if (tierUrls.Count > 0)
+                result.Add(tierUrls);
+        }
+        return result;
+    }
+
+    private static void CheckLength(long length, string what)
+    {
+        if (length < 0 || length > MaxTotalLength)
+            throw new MetainfoException($"Invalid torrent: \"{what}\" has an impossible length {length}.");
+    }
+
+    private static string RequiredText(BDictionary dictionary, string key, string where) =>
+        dictionary[key] is BString { Bytes.Length: > 0 } value
+            ? value.Text
+            : throw new MetainfoException($"Invalid torrent: \"{key}\" is missing from {where} or is not a string.");
+
+    private static long RequiredInteger(BDictionary dictionary, string key, string where) =>
+        dictionary[key] is BInteger value
+            ? value.Value
+            : throw new MetainfoException($"Invalid torrent: \"{key}\" is missing from {where} or is not an integer.");
+
+    private static string? OptionalText(BDictionary dictionary, string key) =>
+        dictionary[key] is BString value ? value.Text : null;
+}

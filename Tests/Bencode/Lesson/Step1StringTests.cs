@@ -1,0 +1,83 @@
+using MeTorrent.Bencode;
+using MeTorrent.Tests.Support;
+using NUnit.Framework;
+using static MeTorrent.Tests.Bencode.Lesson.LessonBencode;
+
+namespace MeTorrent.Tests.Bencode.Lesson;
+
+/// <summary>Lesson 01, step 1 (01-bencode.strings): byte strings, &lt;length&gt;:&lt;bytes&gt;.</summary>
+[Stage(1)]
+public class Step1StringTests
+{
+    [Test]
+    public void DecodesAString()
+    {
+        var value = Decode("5:hello");
+        Assert.That(value, Is.TypeOf<BString>(), "\"5:hello\" starts with a digit, so it is a byte string");
+        Assert.That(((BString)value).Text, Is.EqualTo("hello"), "\"5:hello\": read the length 5 up to ':', then take exactly 5 bytes");
+    }
+
+    [Test]
+    public void DecodesALengthOfSeveralDigits()
+    {
+        var value = (BString)Decode("12:hello world!");
+        Assert.That(value.Text, Is.EqualTo("hello world!"), "the length may have several digits: 12 means twelve bytes");
+    }
+
+    [Test]
+    public void DecodesTheEmptyString()
+    {
+        var value = (BString)Decode("0:");
+        Assert.That(value.Bytes.Length, Is.Zero, "\"0:\" is the empty string: a length of 0 and no bytes");
+    }
+
+    [Test]
+    public void KeepsBinaryBytesAsTheyAre()
+    {
+        var value = (BString)Decode("4:\u0000\u00ff\u0080:");
+        Assert.That(value.Bytes.ToArray(), Is.EqualTo(new byte[] { 0x00, 0xff, 0x80, (byte)':' }),
+            "strings are bytes, not text: piece hashes are binary, so copy the bytes without decoding them");
+    }
+
+    [Test]
+    public void ReportsHowManyBytesAStringUses()
+    {
+        BencodeDecoder.DecodePrefix(Bytes("5:helloEXTRA"), out int consumed);
+        Assert.That(consumed, Is.EqualTo(7), "\"5:hello\" is 7 bytes: move _position past the length, the ':' and the 5 bytes");
+    }
+
+    [Test]
+    public void RejectsALengthLongerThanTheInput()
+    {
+        Assert.That(() => Decode("10:short"), Throws.TypeOf<BencodeException>(),
+            "\"10:short\" promises 10 bytes but has 5: throw a BencodeException, never an index error");
+    }
+
+    [Test]
+    public void RejectsAMissingColon()
+    {
+        Assert.That(() => Decode("5hello"), Throws.TypeOf<BencodeException>(),
+            "a length must end with ':'; 'h' is neither a digit nor ':'");
+    }
+
+    [Test]
+    public void RejectsLeadingZerosInTheLength()
+    {
+        Assert.That(() => Decode("05:hello"), Throws.TypeOf<BencodeException>(),
+            "BEP 3 numbers are canonical: \"05\" has a leading zero");
+    }
+
+    [Test]
+    public void RejectsALengthThatOverflows()
+    {
+        Assert.That(() => Decode("99999999999999999999:x"), Throws.TypeOf<BencodeException>(),
+            "a length that does not fit in a long must be refused, not wrap around");
+    }
+
+    [Test]
+    public void RejectsDataAfterTheValue()
+    {
+        Assert.That(() => Decode("5:helloX"), Throws.TypeOf<BencodeException>(),
+            "Decode reads exactly one value: the 'X' after \"5:hello\" is an error (ReadString must stop right after the 5 bytes)");
+    }
+}
