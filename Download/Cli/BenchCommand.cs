@@ -32,7 +32,7 @@ public sealed class BenchCommand : ICommand, IHasOptions
         int fileCount = args.IntOption(100_000, 1, 1_000_000, "--files");
         var minimum = TimeSpan.FromSeconds(args.IntOption(3, 1, 60, "--seconds"));
 
-        byte[] torrentBytes = SyntheticTorrent.Create(fileCount, pieceLength: 256 * 1024);
+        byte[] torrentBytes = SyntheticTorrent.Create(fileCount, pieceLength: 128 * 1024);
         var decoded = BencodeDecoder.Decode(torrentBytes);
         var parsed = TorrentParser.Parse(torrentBytes);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
