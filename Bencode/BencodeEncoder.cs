@@ -4,49 +4,95 @@ namespace MeTorrent.Bencode;
 
 /// <summary>
 /// Turns <see cref="BValue"/>s into bencoded bytes (BEP 3). Dictionary keys are written sorted by
-/// their raw bytes, so equal dictionaries always encode to equal bytes.
+/// their raw bytes, so equal dictionaries always encode to equal bytes. Encoding measures the output
+/// first, then writes it into one buffer of exactly that size: no growing, no copying.
 /// </summary>
 public static class BencodeEncoder
 {
     public static byte[] Encode(BValue value)
     {
-        var writer = new ArrayBufferWriter<byte>();
-        Encode(value, writer);
-        return writer.WrittenSpan.ToArray();
+        var output = new byte[EncodedLength(value)];
+        int written = Write(value, output);
+        System.Diagnostics.Debug.Assert(written == output.Length);
+        return output;
+    }
+
+    public static void Encode(BValue value, IBufferWriter<byte> output)
+    {
+        int length = EncodedLength(value);
+        output.Advance(Write(value, output.GetSpan(length)));
+    }
+
+    /// <summary>The number of bytes <paramref name="value"/> encodes to.</summary>
+    public static int EncodedLength(BValue value)
+    {
+        switch (value)
+        {
+            case BString s:
+                return StringLength(s.Bytes.Length);
+            case BInteger i:
+                return 2 + DigitCount(i.Value);
+            case BList list:
+            {
+                int length = 2;
+                for (int i = 0; i < list.Count; i++)
+                    length = checked(length + EncodedLength(list[i]));
+                return length;
+            }
+            case BDictionary dictionary:
+            {
+                int length = 2;
+                var entries = dictionary.Entries;
+                for (int i = 0; i < entries.Count; i++)
+                    length = checked(length + StringLength(entries[i].Key.Bytes.Length) + EncodedLength(entries[i].Value));
+                return length;
+            }
+            default:
+                throw Unsupported(value);
+        }
     }
 
     // LESSON 01-bencode.encoding: write each kind of value in its bencode form; containers recurse.
-    public static void Encode(BValue value, IBufferWriter<byte> output)
+    /// <summary>Writes <paramref name="value"/> at the start of <paramref name="output"/>; returns the bytes written.</summary>
+    private static int Write(BValue value, Span<byte> output)
     {
-        // STUB: throw new NotImplementedException("Lesson 01 step 5 (encoding): switch on the value: BString -> WriteString; BInteger -> 'i', WriteNumber, 'e'; BList -> 'l', Encode each item, 'e'; BDictionary -> 'd', key (WriteString) and value for each entry of SortedByKey(dictionary), 'e'.");
+        // STUB: throw new NotImplementedException("Lesson 01 step 5 (encoding): switch on the value and return the bytes written: BString -> WriteString; BInteger -> 'i', WriteNumber, 'e'; BList -> 'l', Write each item at output[at..], 'e'; BDictionary -> 'd', then WriteString(key) and Write(value) for each entry of SortedByKey(dictionary), 'e'. (output is exactly EncodedLength(value) bytes.)");
         // BEGIN SOLUTION
         switch (value)
         {
             case BString s:
-                WriteString(s.Bytes.Span, output);
-                break;
+                return WriteString(s.Bytes.Span, output);
             case BInteger i:
-                WriteByte((byte)'i', output);
-                WriteNumber(i.Value, output);
-                WriteByte((byte)'e', output);
-                break;
+            {
+                output[0] = (byte)'i';
+                int at = 1 + WriteNumber(i.Value, output[1..]);
+                output[at] = (byte)'e';
+                return at + 1;
+            }
             case BList list:
-                WriteByte((byte)'l', output);
-                foreach (var item in list)
-                    Encode(item, output);
-                WriteByte((byte)'e', output);
-                break;
+            {
+                output[0] = (byte)'l';
+                int at = 1;
+                for (int i = 0; i < list.Count; i++)
+                    at += Write(list[i], output[at..]);
+                output[at] = (byte)'e';
+                return at + 1;
+            }
             case BDictionary dictionary:
-                WriteByte((byte)'d', output);
-                foreach (var (key, item) in SortedByKey(dictionary))
+            {
+                output[0] = (byte)'d';
+                int at = 1;
+                var entries = SortedByKey(dictionary);
+                for (int i = 0; i < entries.Count; i++)
                 {
-                    WriteString(key.Bytes.Span, output);
-                    Encode(item, output);
+                    at += WriteString(entries[i].Key.Bytes.Span, output[at..]);
+                    at += Write(entries[i].Value, output[at..]);
                 }
-                WriteByte((byte)'e', output);
-                break;
+                output[at] = (byte)'e';
+                return at + 1;
+            }
             default:
-                throw new ArgumentException($"Cannot bencode a {value.GetType().Name}.", nameof(value));
+                throw Unsupported(value);
         }
         // END SOLUTION
     }
@@ -73,23 +119,32 @@ public static class BencodeEncoder
     private static int CompareKeys(KeyValuePair<BString, BValue> a, KeyValuePair<BString, BValue> b) =>
         a.Key.Bytes.Span.SequenceCompareTo(b.Key.Bytes.Span);
 
-    private static void WriteString(ReadOnlySpan<byte> bytes, IBufferWriter<byte> output)
+    private static int WriteString(ReadOnlySpan<byte> bytes, Span<byte> output)
     {
-        WriteNumber(bytes.Length, output);
-        WriteByte((byte)':', output);
-        output.Write(bytes);
+        int at = WriteNumber(bytes.Length, output);
+        output[at++] = (byte)':';
+        bytes.CopyTo(output[at..]);
+        return at + bytes.Length;
     }
 
-    private static void WriteNumber(long number, IBufferWriter<byte> output)
+    private static int WriteNumber(long number, Span<byte> output)
     {
-        var span = output.GetSpan(20);
-        number.TryFormat(span, out int written, provider: System.Globalization.CultureInfo.InvariantCulture);
-        output.Advance(written);
+        number.TryFormat(output, out int written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        return written;
     }
 
-    private static void WriteByte(byte b, IBufferWriter<byte> output)
+    private static int StringLength(int byteCount) => checked(DigitCount(byteCount) + 1 + byteCount);
+
+    private static int DigitCount(long number)
     {
-        output.GetSpan(1)[0] = b;
-        output.Advance(1);
+        if (number == long.MinValue)
+            return 20;
+        int digits = number < 0 ? 2 : 1;
+        for (ulong n = (ulong)Math.Abs(number); n >= 10; n /= 10)
+            digits++;
+        return digits;
     }
+
+    private static ArgumentException Unsupported(BValue value) =>
+        new($"Cannot bencode a {value.GetType().Name}.", nameof(value));
 }

@@ -4,20 +4,23 @@ namespace MeTorrent.Bencode;
 /// <summary>
 /// Turns bencoded bytes into <see cref="BValue"/>s (BEP 3). One pass over the input, no copies:
 /// byte strings are slices of the input. Hostile input ends in a <see cref="BencodeException"/>,
-/// never in an out-of-range index, a hang or a huge allocation.
+/// never in an out-of-range index, a hang or a huge allocation. It is a ref struct so that it can keep
+/// the input as a span: the hot loops index bytes directly instead of re-deriving a span each time.
 /// </summary>
-public sealed class BencodeDecoder
+public ref struct BencodeDecoder
 {
     /// <summary>Deepest nesting of lists and dictionaries accepted by default.</summary>
     public const int DefaultMaxDepth = 256;
 
-    private readonly ReadOnlyMemory<byte> _input;
+    private readonly ReadOnlyMemory<byte> _input; // decoded strings are slices of this: no copies
+    private readonly ReadOnlySpan<byte> _span;    // the same bytes, for fast reading
     private readonly int _maxDepth;
     private int _position;
 
     private BencodeDecoder(ReadOnlyMemory<byte> input, int maxDepth)
     {
         _input = input;
+        _span = input.Span;
         _maxDepth = maxDepth;
     }
 
@@ -40,13 +43,11 @@ public sealed class BencodeDecoder
         return value;
     }
 
-    private ReadOnlySpan<byte> Span => _input.Span;
-
-    private byte Peek()
+    private readonly byte Peek()
     {
-        if (_position >= _input.Length)
+        if ((uint)_position >= (uint)_span.Length)
             throw new BencodeException("unexpected end of input", _position);
-        return Span[_position];
+        return _span[_position];
     }
 
     private BValue ReadValue(int depth)

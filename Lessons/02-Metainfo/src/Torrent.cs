@@ -18,7 +18,8 @@ public sealed class Torrent
         bool isMultiFile)
     {
         InfoBytes = infoBytes;
-        _infoHash = new Lazy<InfoHash>(() => ComputeInfoHash(infoBytes.Span));
+        // Computed on first use, so that a torrent can be parsed before InfoHash.Compute is written (lesson 02).
+        _infoHash = new Lazy<InfoHash>(() => InfoHash.Compute(infoBytes.Span));
         Name = name;
         PieceLength = pieceLength;
         PieceHashes = pieceHashes;
@@ -33,13 +34,6 @@ public sealed class Torrent
     public InfoHash InfoHash => _infoHash.Value;
 
     private readonly Lazy<InfoHash> _infoHash;
-
-    // TODO(02-metainfo.info-hash): the info hash is the SHA-1 of the info dictionary's bytes exactly as
-    // they appear in the file: hash the slice, never a re-encoding (BEP 3).
-    private static InfoHash ComputeInfoHash(ReadOnlySpan<byte> infoBytes)
-    {
-        throw new NotImplementedException("Lesson 02 step 2 (info hash): return new InfoHash(SHA1.HashData(infoBytes)) — System.Security.Cryptography.SHA1 hashes the raw bytes of the info dictionary.");
-    }
 
     /// <summary>The suggested name: the file name of a single-file torrent, the folder name of a multi-file one.</summary>
     public string Name { get; }
@@ -117,9 +111,16 @@ public sealed class Torrent
         return MapToFiles(PieceOffset(piece) + offset, length);
     }
 
-    /// <summary>The file segments that hold <paramref name="length"/> bytes at <paramref name="torrentOffset"/>.</summary>
+    /// <summary>
+    /// The file segments that hold <paramref name="length"/> bytes at <paramref name="torrentOffset"/>, in order;
+    /// their lengths add up to <paramref name="length"/>. Padding files (BEP 47) appear like any other file:
+    /// check <see cref="TorrentFile.IsPadding"/> before touching the disk.
+    /// </summary>
     public IReadOnlyList<FileSegment> MapToFiles(long torrentOffset, int length)
     {
+        if (torrentOffset < 0 || length < 0 || torrentOffset + length > TotalLength)
+            throw new ArgumentOutOfRangeException(nameof(length),
+                $"Bytes {torrentOffset}..{torrentOffset + length} are outside the torrent's {TotalLength} bytes.");
         var segments = new List<FileSegment>(2);
         int fileIndex = FirstFileAt(torrentOffset);
         long position = torrentOffset;
@@ -156,7 +157,14 @@ public sealed class Torrent
     }
 
     /// <summary>Reads and parses a .torrent file.</summary>
-    public static Torrent Load(string path) => TorrentParser.Parse(File.ReadAllBytes(path));
+    public static Torrent Load(string path)
+    {
+        long size = new FileInfo(path).Length;
+        if (size > TorrentParser.MaxTorrentFileLength)
+            throw new MetainfoException(
+                $"{path} is {size} bytes, too large for a .torrent file (the limit is {TorrentParser.MaxTorrentFileLength}).");
+        return TorrentParser.Parse(File.ReadAllBytes(path));
+    }
 
     /// <summary>Parses .torrent bytes.</summary>
     public static Torrent Parse(ReadOnlyMemory<byte> bytes) => TorrentParser.Parse(bytes);

@@ -12,6 +12,14 @@ public class Step2InfoHashTests
     private const string Announce = "http://127.0.0.1:6969/announce";
 
     [Test]
+    public void ComputeIsTheSha1OfTheGivenBytes()
+    {
+        byte[] info = LessonTorrent.Ascii("d6:lengthi1e4:name1:x12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaae");
+        Assert.That(InfoHash.Compute(info).Bytes.ToArray(), Is.EqualTo(SHA1.HashData(info)),
+            "InfoHash.Compute(bytes) is new InfoHash(SHA1.HashData(bytes))");
+    }
+
+    [Test]
     public void IsTheSha1OfTheInfoDictionary()
     {
         var sample = LessonTorrent.SingleFile(Announce, "sample.txt", 32768, LessonTorrent.Content(92063));
