@@ -11,8 +11,12 @@ namespace MeTorrent.Tracker;
 public static class AnnounceQuery
 {
     /// <summary>The full announce URL: <paramref name="announce"/> plus our parameters (after its own query, if it has one).</summary>
+    // LESSON 03-tracker.announce-url: the announce URL plus info_hash, peer_id, port, uploaded, downloaded,
+    // left, compact=1, event (if any), numwant, key and trackerid (if any); binary values percent-encoded.
     public static string Build(string announce, AnnounceRequest request, string? trackerId = null)
     {
+        // STUB: throw new NotImplementedException("Lesson 03 step 1 (announce URL): start from the announce URL, add '?' (or '&' if it already has a query), then info_hash=PercentEncode(request.InfoHash.Bytes)&peer_id=PercentEncode(request.PeerId.Bytes)&port=…&uploaded=…&downloaded=…&left=…&compact=1, &event=EventName(…) unless None, &numwant=…, &key=<8 hex digits>.");
+        // BEGIN SOLUTION
         var url = new StringBuilder(announce.Length + 300);
         // Some trackers put a passkey in the query already: ours go after it (BEP 3 leaves room for this).
         int fragment = announce.IndexOf('#');
@@ -33,6 +37,7 @@ public static class AnnounceQuery
         if (!string.IsNullOrEmpty(trackerId))
             url.Append("&trackerid=").Append(PercentEncode(Encoding.UTF8.GetBytes(trackerId)));
         return url.ToString();
+        // END SOLUTION
     }
 
     /// <summary>The word BEP 3 uses for an event; null for <see cref="AnnounceEvent.None"/>, which is sent as no event at all.</summary>
@@ -45,8 +50,11 @@ public static class AnnounceQuery
     };
 
     /// <summary>Percent-encodes every byte that is not an RFC 3986 unreserved character.</summary>
+    // LESSON 03-tracker.announce-url: each byte on its own: A-Z a-z 0-9 - . _ ~ as they are, any other byte as %XX.
     public static string PercentEncode(ReadOnlySpan<byte> bytes)
     {
+        // STUB: throw new NotImplementedException("Lesson 03 step 1 (announce URL): for each byte, append it as a char if IsUnreserved(b), else '%' and two upper-case hex digits (b >> 4, b & 0xF). Never encode the bytes as UTF-8 text first.");
+        // BEGIN SOLUTION
         const string hex = "0123456789ABCDEF";
         var text = new StringBuilder(bytes.Length * 3);
         foreach (byte b in bytes)
@@ -57,6 +65,7 @@ public static class AnnounceQuery
                 text.Append('%').Append(hex[b >> 4]).Append(hex[b & 0xF]);
         }
         return text.ToString();
+        // END SOLUTION
     }
 
     private static bool IsUnreserved(byte b) =>

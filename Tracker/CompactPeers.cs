@@ -16,8 +16,11 @@ public static class CompactPeers
 
     /// <summary>Reads packed peers; the length must be a multiple of the entry size. Port-0 entries are skipped.</summary>
     /// <exception cref="FormatException">the length is not a whole number of entries</exception>
+    // LESSON 03-tracker.compact-peers: 6 bytes per IPv4 peer (4 address, 2 port, big-endian), 18 per IPv6 peer.
     public static List<IPEndPoint> Parse(ReadOnlySpan<byte> packed, AddressFamily family)
     {
+        // STUB: throw new NotImplementedException("Lesson 03 step 2 (compact peers): entry = 4 + 2 bytes (16 + 2 for IPv6); a length that is not a multiple of entry is a FormatException; for each entry: new IPAddress(address bytes), BinaryPrimitives.ReadUInt16BigEndian(port bytes); skip port 0.");
+        // BEGIN SOLUTION
         int addressLength = family == AddressFamily.InterNetworkV6 ? 16 : 4;
         int entry = addressLength + 2;
         if (packed.Length % entry != 0)
@@ -31,6 +34,7 @@ public static class CompactPeers
                 peers.Add(new IPEndPoint(address, port));
         }
         return peers;
+        // END SOLUTION
     }
 
     /// <summary>Packs the peers of one family (others are left out) into the compact format.</summary>

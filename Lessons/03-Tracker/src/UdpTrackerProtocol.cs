@@ -1,0 +1,109 @@
+// Lesson 03-Tracker: generated from Tracker/UdpTrackerProtocol.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+using System.Buffers.Binary;
+using System.Text;
+
+namespace MeTorrent.Tracker;
+
+/// <summary>
+/// The packets of the UDP tracker protocol (BEP 15), all big-endian. Every packet starts with an action
+/// and a transaction id chosen by the client and echoed by the tracker:
+/// <code>
+/// connect request    protocol id 0x41727101980 (8) | action 0 (4) | transaction (4)                    = 16 bytes
+/// connect response   action 0 (4) | transaction (4) | connection id (8)                                  = 16 bytes
+/// announce request   connection id (8) | action 1 (4) | transaction (4) | info hash (20) | peer id (20)
+///                    | downloaded (8) | left (8) | uploaded (8) | event (4) | IP (4) | key (4)
+///                    | num want (4) | port (2)                                                          = 98 bytes
+/// announce response  action 1 (4) | transaction (4) | interval (4) | leechers (4) | seeders (4) | peers  ≥ 20 bytes
+/// error response     action 3 (4) | transaction (4) | message (rest of the packet)
+/// </code>
+/// Used by both <see cref="UdpTrackerClient"/> and the in-process tracker server.
+/// </summary>
+public static class UdpTrackerProtocol
+{
+    public const long ProtocolId = 0x41727101980;
+
+    public const int ActionConnect = 0;
+    public const int ActionAnnounce = 1;
+    public const int ActionScrape = 2;
+    public const int ActionError = 3;
+
+    public const int ConnectRequestLength = 16;
+    public const int ConnectResponseLength = 16;
+    public const int AnnounceRequestLength = 98;
+    public const int AnnounceResponseHeaderLength = 20;
+
+    /// <summary>BEP 15 numbers its events differently from their order in <see cref="AnnounceEvent"/>.</summary>
+    public static int EventCode(AnnounceEvent e) => e switch
+    {
+        AnnounceEvent.Completed => 1,
+        AnnounceEvent.Started => 2,
+        AnnounceEvent.Stopped => 3,
+        _ => 0,
+    };
+
+    public static AnnounceEvent EventFromCode(int code) => code switch
+    {
+        1 => AnnounceEvent.Completed,
+        2 => AnnounceEvent.Started,
+        3 => AnnounceEvent.Stopped,
+        _ => AnnounceEvent.None,
+    };
+
+    // TODO(03-tracker.udp): the 16-byte connect request: protocol id, action 0, transaction id, big-endian.
+    public static byte[] ConnectRequest(int transaction)
+    {
+        throw new NotImplementedException("Lesson 03 step 3 (UDP): 16 bytes: WriteInt64BigEndian(ProtocolId) at 0, WriteInt32BigEndian(ActionConnect) at 8, WriteInt32BigEndian(transaction) at 12 (System.Buffers.Binary.BinaryPrimitives).");
+    }
+
+    public static byte[] ConnectResponse(int transaction, long connectionId)
+    {
+        var packet = new byte[ConnectResponseLength];
+        BinaryPrimitives.WriteInt32BigEndian(packet, ActionConnect);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(4), transaction);
+        BinaryPrimitives.WriteInt64BigEndian(packet.AsSpan(8), connectionId);
+        return packet;
+    }
+
+    // TODO(03-tracker.udp): the 98-byte announce request, laid out as in the table above.
+    public static byte[] AnnounceRequest(long connectionId, int transaction, AnnounceRequest request)
+    {
+        throw new NotImplementedException("Lesson 03 step 3 (UDP): 98 bytes, big-endian, at these offsets: 0 connection id (8), 8 action 1 (4), 12 transaction (4), 16 info hash (20), 36 peer id (20), 56 downloaded (8), 64 left (8), 72 uploaded (8), 80 EventCode(event) (4), 84 IP 0 (4), 88 key (4), 92 num want (4, -1 = default), 96 port (2).");
+    }
+
+    public static byte[] AnnounceResponse(int transaction, int interval, int leechers, int seeders, ReadOnlySpan<byte> compactPeers)
+    {
+        var packet = new byte[AnnounceResponseHeaderLength + compactPeers.Length];
+        BinaryPrimitives.WriteInt32BigEndian(packet, ActionAnnounce);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(4), transaction);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(8), interval);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(12), leechers);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(16), seeders);
+        compactPeers.CopyTo(packet.AsSpan(AnnounceResponseHeaderLength));
+        return packet;
+    }
+
+    public static byte[] ErrorResponse(int transaction, string message)
+    {
+        var text = Encoding.UTF8.GetBytes(message);
+        var packet = new byte[8 + text.Length];
+        BinaryPrimitives.WriteInt32BigEndian(packet, ActionError);
+        BinaryPrimitives.WriteInt32BigEndian(packet.AsSpan(4), transaction);
+        text.CopyTo(packet, 8);
+        return packet;
+    }
+
+    /// <summary>Action and transaction id of an answer (the first 8 bytes); false for a packet too short to have them.</summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> packet, out int action, out int transaction)
+    {
+        action = transaction = 0;
+        if (packet.Length < 8)
+            return false;
+        action = BinaryPrimitives.ReadInt32BigEndian(packet);
+        transaction = BinaryPrimitives.ReadInt32BigEndian(packet[4..]);
+        return true;
+    }
+
+    /// <summary>The text of an error answer (everything after the header).</summary>
+    public static string ErrorMessage(ReadOnlySpan<byte> packet) =>
+        packet.Length > 8 ? Encoding.UTF8.GetString(packet[8..]).TrimEnd('\0') : "(no message)";
+}
