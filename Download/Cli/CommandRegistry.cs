@@ -7,6 +7,8 @@ public static class CommandRegistry
     [
         new DecodeCommand(),
         new InfoCommand(),
+        new PeersCommand(),
+        new TrackerCommand(),
         new HandshakeCommand(),
         new DownloadPieceCommand(),
     ];

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using MeTorrent.Bencode;
 using MeTorrent.Metainfo;
 using MeTorrent.Peer;
+using MeTorrent.Tracker;
 
 namespace MeTorrent.Download.Cli;
 
@@ -14,6 +15,7 @@ public static class ErrorMessages
     public static string? Describe(Exception e) => e switch
     {
         MetainfoException or BencodeException => e.Message,
+        TrackerException => e.Message,
         PeerProtocolException => $"peer broke the protocol: {e.Message}",
         SocketException s => $"network error: {s.Message}",
         IOException or UnauthorizedAccessException => e.Message,
