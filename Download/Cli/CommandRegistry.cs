@@ -11,5 +11,7 @@ public static class CommandRegistry
         new BenchCommand(),
         new PeersCommand(),
         new TrackerCommand(),
+        new HandshakeCommand(),
+        new DownloadPieceCommand(),
     ];
 }
