@@ -46,9 +46,13 @@ internal sealed class FrameReader : IDisposable
     /// The next frame's body (id byte first), or an empty memory for a keep-alive. Messages that
     /// <c>checkLength</c> says to skip are read past and the next frame is returned instead.
     /// </summary>
+    // LESSON 04-peer.framing: a frame is a 4-byte big-endian length, then that many bytes (id first);
+    // length 0 is a keep-alive. Ask checkLength before reading a body: a peer must not make us buffer 4 GiB.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>> ReadFrameAsync(CancellationToken ct)
     {
+        // STUB: await Task.CompletedTask; throw new NotImplementedException("Lesson 04 step 2 (framing): loop: Consume(); await FillAsync(4, ct); length = ReadUInt32BigEndian of _buffer at _start; 0 -> _consumed = 4, return empty (keep-alive); else await FillAsync(5, ct), keep = _checkLength(id byte at _start + 4, length); keep 0 -> await SkipAsync(4 + length, ct) and continue; else await FillAsync(4 + keep, ct), _consumed = 4 + keep, return _buffer.AsMemory(_start + 4, keep).");
+        // BEGIN SOLUTION
         while (true)
         {
             Consume();
@@ -72,6 +76,7 @@ internal sealed class FrameReader : IDisposable
             _consumed = 4 + keep;
             return _buffer.AsMemory(_start + 4, keep);
         }
+        // END SOLUTION
     }
 
     private void Consume()

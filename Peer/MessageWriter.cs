@@ -15,11 +15,15 @@ public static class MessageWriter
     }
 
     /// <summary>Choke, Unchoke, Interested, NotInterested, HaveAll, HaveNone: just an id.</summary>
+    // LESSON 04-peer.framing: a message is its length (4 bytes, big-endian, counting the id), the id, the payload.
     public static int Simple(Span<byte> destination, MessageId id)
     {
+        // STUB: throw new NotImplementedException("Lesson 04 step 2 (framing): write the length 1 (big-endian, 4 bytes), then the id byte; return 5, the bytes written.");
+        // BEGIN SOLUTION
         BinaryPrimitives.WriteInt32BigEndian(destination, 1);
         destination[4] = (byte)id;
         return 5;
+        // END SOLUTION
     }
 
     /// <summary>Have, Suggest, AllowedFast: an id and a piece index.</summary>
@@ -32,14 +36,18 @@ public static class MessageWriter
     }
 
     /// <summary>Request, Cancel, Reject: an id, a piece index, an offset and a length.</summary>
+    // LESSON 04-peer.framing: request = length 13, id 6, then piece index, begin and length, each 4 bytes big-endian.
     public static int WithBlock(Span<byte> destination, MessageId id, BlockRequest block)
     {
+        // STUB: throw new NotImplementedException("Lesson 04 step 2 (framing): length 13, the id byte, then block.Piece, block.Begin, block.Length as 4-byte big-endian integers (BinaryPrimitives.WriteInt32BigEndian); return RequestLength (17).");
+        // BEGIN SOLUTION
         BinaryPrimitives.WriteInt32BigEndian(destination, 13);
         destination[4] = (byte)id;
         BinaryPrimitives.WriteInt32BigEndian(destination[5..], block.Piece);
         BinaryPrimitives.WriteInt32BigEndian(destination[9..], block.Begin);
         BinaryPrimitives.WriteInt32BigEndian(destination[13..], block.Length);
         return RequestLength;
+        // END SOLUTION
     }
 
     public static int Port(Span<byte> destination, ushort port)

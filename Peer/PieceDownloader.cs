@@ -17,9 +17,13 @@ public sealed class PieceDownloader
     /// and checks it against <paramref name="expectedSha1"/>. Throws PeerProtocolException if the peer lacks the
     /// piece or sends data that fails the check; the connection should then be dropped.
     /// </summary>
+    // LESSON 04-peer.one-piece: interested, wait for unchoke, keep PipelineDepth block requests in flight,
+    // copy each block to its place, re-request what a choke or reject dropped, then check the SHA-1.
     public async Task DownloadAsync(PeerConnection peer, int index, int length, ReadOnlyMemory<byte> expectedSha1,
         Memory<byte> destination, CancellationToken ct)
     {
+        // STUB: await Task.CompletedTask; throw new NotImplementedException("Lesson 04 step 3 (one piece): SendInterestedAsync; loop until every block of BlocksOf(index, length) arrived: when !peer.PeerChoking, SendRequestsAsync for up to PipelineDepth blocks not yet in flight; ReceiveAsync; copy a Piece's Payload to destination[message.Begin..]. Then SHA1.HashData(destination.Span[..length]) must equal expectedSha1, else PeerProtocolException.");
+        // BEGIN SOLUTION
         if (destination.Length < length)
             throw new ArgumentException("destination is shorter than the piece", nameof(destination));
         var waiting = new Queue<BlockRequest>(BlocksOf(index, length)); // not yet requested
@@ -73,12 +77,17 @@ public sealed class PieceDownloader
         SHA1.HashData(destination.Span[..length], actual);
         if (!actual.SequenceEqual(expectedSha1.Span))
             throw new PeerProtocolException($"piece {index} from {peer.RemoteEndPoint} failed its SHA-1 check");
+        // END SOLUTION
     }
 
     /// <summary>The 16 KiB blocks of a piece; the last one may be shorter.</summary>
+    // LESSON 04-peer.one-piece: a piece is fetched in blocks of 16 KiB (WireLimits.BlockLength); the last may be shorter.
     public static IEnumerable<BlockRequest> BlocksOf(int index, int length)
     {
+        // STUB: throw new NotImplementedException("Lesson 04 step 3 (one piece): yield new BlockRequest(index, begin, Math.Min(WireLimits.BlockLength, length - begin)) for begin = 0, 16384, 32768, ... below length.");
+        // BEGIN SOLUTION
         for (int begin = 0; begin < length; begin += WireLimits.BlockLength)
             yield return new BlockRequest(index, begin, Math.Min(WireLimits.BlockLength, length - begin));
+        // END SOLUTION
     }
 }

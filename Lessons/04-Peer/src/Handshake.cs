@@ -1,0 +1,43 @@
+// Lesson 04-Peer: generated from Peer/Handshake.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+using System.Text;
+using MeTorrent.Metainfo;
+using MeTorrent.Tracker;
+
+namespace MeTorrent.Peer;
+
+/// <summary>What a peer said in its handshake: the torrent, its 20-byte id, the extensions it supports.</summary>
+public sealed record Handshake(InfoHash InfoHash, byte[] PeerId, PeerFeatures Features)
+{
+    /// <summary>The peer id as 40 lower-case hex digits (what `metorrent handshake` prints).</summary>
+    public string PeerIdHex => Convert.ToHexStringLower(PeerId);
+
+    /// <summary>The peer id's printable ASCII prefix, e.g. "-TR3000-" or "A2-1-36-0-": names the client.</summary>
+    public string ClientPrefix =>
+        new(Encoding.ASCII.GetString(PeerId).TakeWhile(c => c is >= ' ' and <= '~').ToArray());
+}
+
+/// <summary>
+/// The BEP 3 handshake, 68 bytes: length 19, "BitTorrent protocol", 8 reserved bytes,
+/// the 20-byte info hash, the 20-byte peer id.
+/// </summary>
+public static class HandshakeCodec
+{
+    public const string Protocol = "BitTorrent protocol";
+    public const int Length = 1 + 19 + ReservedBits.Length + InfoHash.Length + Tracker.PeerId.Length; // 68
+
+    /// <summary>The part before the peer id: a receiver can pick the torrent by its info hash first.</summary>
+    public const int PrefixLength = Length - Tracker.PeerId.Length; // 48
+
+    // TODO(04-peer.handshake): 19, "BitTorrent protocol", 8 reserved bytes, info hash, peer id: 68 bytes.
+    public static void Write(Span<byte> destination, InfoHash infoHash, PeerId peerId, PeerFeatures features)
+    {
+        throw new NotImplementedException("Lesson 04 step 1 (handshake): destination[0] = 19; the ASCII bytes of Protocol at 1..20; ReservedBits.Write(features, destination[20..28]); infoHash.Bytes at 28..48; peerId.Bytes at 48..68.");
+    }
+
+    /// <summary>Checks the protocol string and reads the reserved bits and info hash of the first 48 bytes.</summary>
+    // TODO(04-peer.handshake): check the length byte and protocol string, then read the reserved bits and info hash.
+    public static (InfoHash InfoHash, PeerFeatures Features) ReadPrefix(ReadOnlySpan<byte> prefix)
+    {
+        throw new NotImplementedException("Lesson 04 step 1 (handshake): if prefix[0] is not 19 or prefix[1..20] is not \"BitTorrent protocol\"u8, throw a PeerProtocolException; else return (new InfoHash(prefix[28..48]), ReservedBits.Read(prefix[20..28])).");
+    }
+}
