@@ -9,5 +9,7 @@ public static class CommandRegistry
         new InfoCommand(),
         new CreateCommand(),
         new BenchCommand(),
+        new HandshakeCommand(),
+        new DownloadPieceCommand(),
     ];
 }
