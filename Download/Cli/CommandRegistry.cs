@@ -11,5 +11,7 @@ public static class CommandRegistry
         new BenchCommand(),
         new HandshakeCommand(),
         new DownloadPieceCommand(),
+        new PeersCommand(),
+        new TrackerCommand(),
     ];
 }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using MeTorrent.Bencode;
 using MeTorrent.Metainfo;
 using MeTorrent.Peer;
+using MeTorrent.Tracker;
 
 namespace MeTorrent.Download.Cli;
 
@@ -15,6 +16,7 @@ public static class ErrorMessages
     {
         MetainfoException or BencodeException => e.Message,
         PeerProtocolException => $"peer broke the protocol: {e.Message}",
+        TrackerException => e.Message,
         SocketException s => $"network error: {s.Message}",
         IOException or UnauthorizedAccessException => e.Message,
         TimeoutException => e.Message,
