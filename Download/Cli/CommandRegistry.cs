@@ -11,6 +11,8 @@ public static class CommandRegistry
         new BenchCommand(),
         new HandshakeCommand(),
         new DownloadPieceCommand(),
+        new DownloadCommand(),
+        new DemoCommand(),
         new PeersCommand(),
         new TrackerCommand(),
     ];

@@ -24,9 +24,6 @@ public sealed class EngineOptions
 
     public PeerId PeerId { get; init; } = PeerId.Generate();
 
-    /// <summary>Keep running and serving peers after the download completes, until cancelled (a seeder).</summary>
-    public bool SeedWhenComplete { get; init; }
-
     /// <summary>A peer with requests outstanding that sends no block for this long is dropped; its blocks go to others.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
