@@ -16,6 +16,7 @@ internal sealed class IncomingConnections : IDisposable
         {
             _listener.Bind(new IPEndPoint(address, port));
             _listener.Listen(128);
+            EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         }
         catch
         {
@@ -24,7 +25,7 @@ internal sealed class IncomingConnections : IDisposable
         }
     }
 
-    public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+    public IPEndPoint EndPoint { get; }
 
     /// <summary>Accepts until cancelled; each handshake runs on its own task so a slow peer delays no one.</summary>
     public async Task RunAsync(Func<Socket, Task> handle, CancellationToken ct)

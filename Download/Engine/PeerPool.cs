@@ -40,6 +40,11 @@ public sealed class PeerPool(TimeSpan retryDelay)
             Add(endPoint);
     }
 
+    public IReadOnlyList<IPEndPoint> Banned()
+    {
+        lock (_lock) return _peers.Values.Where(p => p.IsBanned).Select(p => p.EndPoint).ToList();
+    }
+
     public bool IsBanned(IPEndPoint endPoint)
     {
         lock (_lock) return _peers.TryGetValue(endPoint, out var record) && record.IsBanned;

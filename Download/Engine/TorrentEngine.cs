@@ -70,6 +70,9 @@ public sealed partial class TorrentEngine : IAsyncDisposable
     /// <summary>Peers we know of (from trackers, --peer and incoming connections).</summary>
     public int KnownPeers => _swarm.Pool.Count;
 
+    /// <summary>Peers banned for sending data that failed the hash check.</summary>
+    public IReadOnlyList<IPEndPoint> BannedPeers => _swarm.Pool.Banned();
+
     /// <summary>The last tracker failure, if the trackers are failing.</summary>
     public string? TrackerError => _announcer?.LastError;
 

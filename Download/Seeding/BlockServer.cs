@@ -31,6 +31,8 @@ internal sealed class BlockServer(PeerConnection connection, TorrentStorage stor
             block.Span[request.Length / 2] ^= 0x5A;
         if (quirk == SeederQuirk.DisconnectMidPiece && ++_servedThisConnection > Blocks.CountIn(torrent.PieceLength) / 2)
             throw new EndOfStreamException("(test seeder) leaving in the middle of a piece");
+        if (quirk == SeederQuirk.Slow)
+            await Task.Delay(2, ct);
         await connection.SendPieceAsync(request.Piece, request.Begin, block, ct);
         stats.BlockUploaded(request.Length);
     }

@@ -13,4 +13,6 @@ internal enum SeederQuirk
     NeverUnchoke,
     /// <summary>Serves half a piece's worth of blocks, then drops the connection.</summary>
     DisconnectMidPiece,
+    /// <summary>Waits 2 ms before each block (at most ~8 MiB/s): lets tests stop a download part way.</summary>
+    Slow,
 }

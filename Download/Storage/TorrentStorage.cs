@@ -54,11 +54,16 @@ public sealed class TorrentStorage : IDisposable
     {
         if (data.Length != _torrent.PieceSize(piece))
             throw new ArgumentException($"Piece {piece} has {_torrent.PieceSize(piece)} bytes, not {data.Length}.", nameof(data));
-        foreach (var segment in _torrent.MapToFiles(piece, 0, data.Length))
+        long position = _torrent.PieceOffset(piece);
+        for (int file = _layout.FileAt(position), done = 0; done < data.Length; file++)
         {
-            if (segment.File.IsPadding)
-                continue;
-            RandomAccess.Write(HandleFor(segment.File), data.Slice(segment.BufferOffset, segment.Length), segment.FileOffset);
+            var entry = _torrent.Files[file];
+            if (entry.End <= position) continue;   // zero-length files hold no bytes
+            int take = (int)Math.Min(data.Length - done, entry.End - position);
+            if (!entry.IsPadding)
+                RandomAccess.Write(HandleFor(file), data.Slice(done, take), position - entry.Offset);
+            done += take;
+            position += take;
         }
     }
 
@@ -68,25 +73,33 @@ public sealed class TorrentStorage : IDisposable
     /// </summary>
     public bool TryRead(int piece, int begin, Span<byte> destination)
     {
-        foreach (var segment in _torrent.MapToFiles(piece, begin, destination.Length))
+        if (begin < 0 || begin + (long)destination.Length > _torrent.PieceSize(piece))
+            throw new ArgumentOutOfRangeException(nameof(begin), $"Bytes {begin}..{begin + destination.Length} are outside piece {piece}.");
+        long position = _torrent.PieceOffset(piece) + begin;
+        for (int file = _layout.FileAt(position), done = 0; done < destination.Length; file++)
         {
-            var part = destination.Slice(segment.BufferOffset, segment.Length);
-            if (segment.File.IsPadding)
-            {
+            var entry = _torrent.Files[file];
+            if (entry.End <= position) continue;
+            int take = (int)Math.Min(destination.Length - done, entry.End - position);
+            var part = destination.Slice(done, take);
+            if (entry.IsPadding)
                 part.Clear();
-                continue;
-            }
-            var handle = HandleFor(segment.File);
-            if (RandomAccess.GetLength(handle) < segment.FileOffset + segment.Length)
+            else if (!ReadExactly(HandleFor(file), part, position - entry.Offset))
                 return false;
-            int done = 0;
-            while (done < part.Length)
-            {
-                int read = RandomAccess.Read(handle, part[done..], segment.FileOffset + done);
-                if (read == 0)
-                    return false;
-                done += read;
-            }
+            done += take;
+            position += take;
+        }
+        return true;
+    }
+
+    private static bool ReadExactly(SafeFileHandle handle, Span<byte> part, long offset)
+    {
+        for (int done = 0; done < part.Length;)
+        {
+            int read = RandomAccess.Read(handle, part[done..], offset + done);
+            if (read == 0)
+                return false;   // the file ends before these bytes: they were never written
+            done += read;
         }
         return true;
     }
