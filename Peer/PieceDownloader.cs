@@ -22,7 +22,7 @@ public sealed class PieceDownloader
     public async Task DownloadAsync(PeerConnection peer, int index, int length, ReadOnlyMemory<byte> expectedSha1,
         Memory<byte> destination, CancellationToken ct)
     {
-        // STUB: await Task.CompletedTask; throw new NotImplementedException("Lesson 04 step 3 (one piece): SendInterestedAsync; loop until every block of BlocksOf(index, length) arrived: when !peer.PeerChoking, SendRequestsAsync for up to PipelineDepth blocks not yet in flight; ReceiveAsync; copy a Piece's Payload to destination[message.Begin..]. Then SHA1.HashData(destination.Span[..length]) must equal expectedSha1, else PeerProtocolException.");
+        // STUB: throw new NotImplementedException("Lesson 04 step 3 (one piece): SendInterestedAsync; loop until every block of BlocksOf(index, length) arrived: when !peer.PeerChoking, SendRequestsAsync for up to PipelineDepth blocks not yet in flight; ReceiveAsync; copy a Piece's Payload to destination[message.Begin..]. Then SHA1.HashData(destination.Span[..length]) must equal expectedSha1, else PeerProtocolException.");
         // BEGIN SOLUTION
         if (destination.Length < length)
             throw new ArgumentException("destination is shorter than the piece", nameof(destination));

@@ -110,8 +110,12 @@ public sealed class DownloadState
     /// Tops the peer's queue up to <paramref name="depth"/> requests; does nothing while the gap is
     /// smaller than a quarter of the queue (fewer, larger writes), unless the queue is empty.
     /// </summary>
+    // LESSON 05-download.pipelining: keep depth requests in flight: ask for the gap between depth and what is
+    // outstanding, but not for a trickle of one or two (wait until a quarter of the queue is free).
     public int TopUp(PeerRequests peer, Bitfield peerPieces, int depth, Span<BlockRequest> buffer)
     {
+        // STUB: throw new NotImplementedException("Lesson 05 step 1 (pipelining): inside lock (_lock): outstanding = peer.Outstanding.Count; gap = Math.Min(depth, buffer.Length) - outstanding; return 0 if gap <= 0, or if outstanding > 0 and gap < Math.Min(16, depth / 4); else return PickLocked(peer, peerPieces, buffer[..gap]).");
+        // BEGIN SOLUTION
         lock (_lock)
         {
             int outstanding = peer.Outstanding.Count;
@@ -120,6 +124,7 @@ public sealed class DownloadState
                 return 0;
             return PickLocked(peer, peerPieces, buffer[..gap]);
         }
+        // END SOLUTION
     }
 
     public bool IsStalled(PeerRequests peer, TimeSpan timeout, long now)

@@ -71,8 +71,12 @@ public sealed class PiecePicker
         return piece >= 0 || _failedBy.Count == 0 ? piece : Pick(peerPieces, peer, avoidFailed: false);
     }
 
+    // LESSON 05-download.many-peers: among the missing pieces this peer has, the one the fewest peers have
+    // (rarest first), ties broken at random; any of them while fewer than RandomFirstPieces were started.
     private int Pick(Bitfield peerPieces, PeerRecord peer, bool avoidFailed)
     {
+        // STUB: throw new NotImplementedException("Lesson 05 step 2 (many peers): loop over the pieces: skip those not PieceStatus.Missing or not in peerPieces (and, when avoidFailed, those _failedBy this peer); keep the one with the lowest _availability[i] (0 for all while randomFirst), choosing among ties at random (reservoir sampling with _random); return it, or -1.");
+        // BEGIN SOLUTION
         bool randomFirst = PieceCount - _missing < RandomFirstPieces;  // pieces started or had so far
         int best = -1, bestAvailability = int.MaxValue, ties = 0;
         for (int i = 0; i < _status.Length; i++)
@@ -92,6 +96,7 @@ public sealed class PiecePicker
                 best = i;   // reservoir sampling: each tied piece equally likely
         }
         return best;
+        // END SOLUTION
     }
 
     private void Add(Bitfield pieces, int delta)

@@ -2,7 +2,7 @@
 //
 //   dotnet run Lessons/tools/lessons.cs -- generate          rewrite every Lessons/NN-Stage/src/*.cs
 //   dotnet run Lessons/tools/lessons.cs -- check [NN-Stage]  markers valid, READMEs cover them, stubs current
-//   dotnet run Lessons/tools/lessons.cs -- results F.trx reference|stub NN
+//   dotnet run Lessons/tools/lessons.cs -- results F.trx reference|stub NN-Stage
 //                                                           judge a lesson's test run (used by .ci/lessons)
 //
 // Markers, written as plain comments in the reference source (Bencode/, Metainfo/, ...):
@@ -58,7 +58,8 @@ static class LessonTool
                 ["generate"] => Generate(root, write: true, only: null),
                 ["check"] => Generate(root, write: false, only: null),
                 ["check", var lesson] => Generate(root, write: false, only: lesson),
-                ["results", var trx, var mode, var number] => JudgeResults(trx, mode, number),
+                ["results", var trx, var mode, var lesson] when mode is "reference" or "stub" && Course.Any(l => l.Folder == lesson) =>
+                    JudgeResults(root, trx, mode, Course.First(l => l.Folder == lesson)),
                 _ => Usage(),
             };
         }
@@ -71,7 +72,7 @@ static class LessonTool
 
     static int Usage()
     {
-        Console.Error.WriteLine("usage: dotnet run Lessons/tools/lessons.cs -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN>");
+        Console.Error.WriteLine("usage: dotnet run Lessons/tools/lessons.cs -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN-Stage>");
         return 2;
     }
 
@@ -260,9 +261,11 @@ static class LessonTool
 
     /// <summary>
     /// Judges a TRX log. reference: more than zero tests, all passed. stub: more than zero tests, none
-    /// passed or skipped, and every failure names a NotImplementedException from this lesson's stubs.
+    /// passed or skipped, and every failure names a NotImplementedException from this lesson's stubs —
+    /// except the tests listed in Lessons/NN-Stage/stub-exceptions.txt ("TestName: reason"), which must
+    /// fail with a message that names the lesson ("Lesson NN"), whatever the exception.
     /// </summary>
-    static int JudgeResults(string trx, string mode, string number)
+    static int JudgeResults(string root, string trx, string mode, Lesson lesson)
     {
         if (!File.Exists(trx))
         {
@@ -276,6 +279,8 @@ static class LessonTool
             Console.WriteLine("no tests ran");
             return 1;
         }
+        var exceptions = StubExceptions(root, lesson);
+        string mark = $"Lesson {lesson.Number}";
         int passed = results.Count(r => (string?)r.Attribute("outcome") == "Passed");
         var wrong = new List<string>();
         foreach (var result in results)
@@ -285,18 +290,43 @@ static class LessonTool
             string message = string.Concat(result.Descendants(ns + "ErrorInfo").Elements().Select(e => e.Value));
             if (mode == "reference" && outcome != "Passed")
                 wrong.Add($"{name}: {outcome} on the reference: {FirstLine(message)}");
-            if (mode == "stub" && outcome != "Failed")
+            else if (mode == "stub" && outcome != "Failed")
                 wrong.Add($"{name}: {outcome} on the untouched stubs (a test must fail until the student writes the code)");
-            if (mode == "stub" && outcome == "Failed" &&
-                !(message.Contains("NotImplementedException") && message.Contains($"Lesson {number}")))
-                wrong.Add($"{name}: fails on the stubs, but not with a Lesson {number} NotImplementedException: {FirstLine(message)}");
+            else if (mode == "stub" && exceptions.Contains(name) && !message.Contains(mark))
+                wrong.Add($"{name}: listed in stub-exceptions.txt, but its failure does not name {mark}: {FirstLine(message)}");
+            else if (mode == "stub" && !exceptions.Contains(name) && !(message.Contains("NotImplementedException") && message.Contains(mark)))
+                wrong.Add($"{name}: fails on the stubs, but not with a {mark} NotImplementedException: {FirstLine(message)}");
         }
+        var names = results.Select(r => (string?)r.Attribute("testName")).ToHashSet();
+        foreach (string stale in exceptions.Where(e => !names.Contains(e)))
+            wrong.Add($"{stale}: listed in stub-exceptions.txt, but no such test ran");
         foreach (string line in wrong)
             Console.WriteLine($"  {line}");
         Console.WriteLine(mode == "reference"
             ? $"{results.Count} tests, {passed} passed on the reference"
-            : $"{results.Count} tests, {results.Count - wrong.Count} fail as they should on the stubs");
+            : $"{results.Count} tests, {results.Count - wrong.Count} fail as they should on the stubs" +
+              (exceptions.Count > 0 ? $" ({exceptions.Count} listed in stub-exceptions.txt)" : ""));
         return wrong.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The test names in Lessons/NN-Stage/stub-exceptions.txt; each line is "TestName: why", # starts a comment.</summary>
+    static HashSet<string> StubExceptions(string root, Lesson lesson)
+    {
+        string path = Path.Combine(root, "Lessons", lesson.Folder, "stub-exceptions.txt");
+        if (!File.Exists(path))
+            return [];
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string raw in File.ReadLines(path))
+        {
+            string line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+                continue;
+            int colon = line.IndexOf(':');
+            if (colon <= 0 || line[(colon + 1)..].Trim().Length == 0)
+                throw new MarkerException($"{path}: \"{line}\" must read \"TestName: why it cannot fail with NotImplementedException\"");
+            names.Add(line[..colon].Trim());
+        }
+        return names;
     }
 
     static string FirstLine(string text)

@@ -23,7 +23,7 @@ public sealed class PieceDownloader
     public async Task DownloadAsync(PeerConnection peer, int index, int length, ReadOnlyMemory<byte> expectedSha1,
         Memory<byte> destination, CancellationToken ct)
     {
-        await Task.CompletedTask; throw new NotImplementedException("Lesson 04 step 3 (one piece): SendInterestedAsync; loop until every block of BlocksOf(index, length) arrived: when !peer.PeerChoking, SendRequestsAsync for up to PipelineDepth blocks not yet in flight; ReceiveAsync; copy a Piece's Payload to destination[message.Begin..]. Then SHA1.HashData(destination.Span[..length]) must equal expectedSha1, else PeerProtocolException.");
+        throw new NotImplementedException("Lesson 04 step 3 (one piece): SendInterestedAsync; loop until every block of BlocksOf(index, length) arrived: when !peer.PeerChoking, SendRequestsAsync for up to PipelineDepth blocks not yet in flight; ReceiveAsync; copy a Piece's Payload to destination[message.Begin..]. Then SHA1.HashData(destination.Span[..length]) must equal expectedSha1, else PeerProtocolException.");
     }
 
     /// <summary>The 16 KiB blocks of a piece; the last one may be shorter.</summary>

@@ -102,15 +102,18 @@ internal sealed class FakePeer : IAsyncDisposable
     /// <summary>
     /// Seeds <paramref name="content"/> cut in pieces of <paramref name="pieceLength"/>: bitfield (all
     /// pieces), unchoke, then a piece message for each request. <paramref name="corrupt"/> flips a byte of
-    /// every block; <paramref name="holdUntil"/> answers nothing until that many requests are waiting.
+    /// every block; <paramref name="holdUntil"/> answers nothing until that many requests are waiting;
+    /// <paramref name="has"/> limits the pieces it announces (all by default).
     /// </summary>
-    public static Func<FakePeer, NetworkStream, CancellationToken, Task> Seed(byte[] content, int pieceLength, bool corrupt = false, int holdUntil = 1) =>
+    public static Func<FakePeer, NetworkStream, CancellationToken, Task> Seed(byte[] content, int pieceLength, bool corrupt = false,
+        int holdUntil = 1, Func<int, bool>? has = null) =>
         async (peer, stream, ct) =>
         {
             int pieces = (content.Length + pieceLength - 1) / pieceLength;
             var bitfield = new byte[(pieces + 7) / 8];
             for (int i = 0; i < pieces; i++)
-                bitfield[i / 8] |= (byte)(0x80 >> (i % 8));
+                if (has?.Invoke(i) ?? true)
+                    bitfield[i / 8] |= (byte)(0x80 >> (i % 8));
             await stream.WriteAsync(Message(5, bitfield), ct);
             await stream.WriteAsync(Message(1), ct);
             var waiting = new List<byte[]>();

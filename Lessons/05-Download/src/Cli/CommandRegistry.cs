@@ -1,0 +1,20 @@
+// Lesson 05-Download: copied from Download/Cli/CommandRegistry.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+namespace MeTorrent.Download.Cli;
+
+/// <summary>Every `metorrent` subcommand, in the order the help lists them.</summary>
+public static class CommandRegistry
+{
+    public static IReadOnlyList<ICommand> All() =>
+    [
+        new DecodeCommand(),
+        new InfoCommand(),
+        new CreateCommand(),
+        new BenchCommand(),
+        new HandshakeCommand(),
+        new DownloadPieceCommand(),
+        new DownloadCommand(),
+        new DemoCommand(),
+        new PeersCommand(),
+        new TrackerCommand(),
+    ];
+}

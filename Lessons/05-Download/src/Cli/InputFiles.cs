@@ -1,0 +1,36 @@
+// Lesson 05-Download: copied from Download/Cli/InputFiles.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+using MeTorrent.Metainfo;
+
+namespace MeTorrent.Download.Cli;
+
+/// <summary>Reading a .torrent named on the command line ("-" means standard input), with user-friendly errors.</summary>
+public static class InputFiles
+{
+    public static byte[] ReadAllBytes(string path)
+    {
+        if (path == "-")
+        {
+            using var stdin = Console.OpenStandardInput();
+            using var buffer = new MemoryStream();
+            stdin.CopyTo(buffer);
+            return buffer.ToArray();
+        }
+        if (Directory.Exists(path))
+            throw new UserError($"{path} is a folder, not a file");
+        if (!File.Exists(path))
+            throw new UserError($"no such file: {path}");
+        return File.ReadAllBytes(path);
+    }
+
+    public static Torrent ReadTorrent(string path)
+    {
+        try
+        {
+            return Torrent.Parse(ReadAllBytes(path));
+        }
+        catch (MetainfoException e)
+        {
+            throw new UserError($"{(path == "-" ? "standard input" : path)}: {e.Message}");
+        }
+    }
+}

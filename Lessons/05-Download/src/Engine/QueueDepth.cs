@@ -1,0 +1,27 @@
+// Lesson 05-Download: generated from Download/Engine/QueueDepth.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+namespace MeTorrent.Download.Engine;
+
+/// <summary>
+/// How many requests to keep in flight to one peer: about one second of its measured rate, so a fast
+/// peer always has the next blocks queued while a slow one does not hoard blocks others could send.
+/// The rate is a moving average over quarter-second windows.
+/// </summary>
+public sealed class QueueDepth(int min, int max)
+{
+    private const long WindowMilliseconds = 250;
+
+    private long _windowStart = Environment.TickCount64;
+    private long _windowBytes;
+    private double _bytesPerSecond;
+
+    public int Current { get; private set; } = Math.Clamp(64, min, max);
+
+    public double BytesPerSecond => _bytesPerSecond;
+
+    // TODO(05-download.pipelining): measure the peer's rate over quarter-second windows and keep about
+    // one second of it in flight: Current = rate / block size, within [min, max].
+    public void Received(int bytes, long now)
+    {
+        throw new NotImplementedException("Lesson 05 step 1 (pipelining): add bytes to _windowBytes; once now - _windowStart reaches WindowMilliseconds, rate = _windowBytes * 1000.0 / elapsed, smooth it into _bytesPerSecond (0.6 old + 0.4 new; the first window sets it), Current = clamp(_bytesPerSecond / Blocks.Size, min, max), and start a new window at now.");
+    }
+}
