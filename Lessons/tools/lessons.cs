@@ -1,9 +1,12 @@
+#:property PublishAot=false
 // The lesson tool: turns the reference solution into the students' stub files and checks that they agree.
 //
 //   dotnet run Lessons/tools/lessons.cs -- generate          rewrite every Lessons/NN-Stage/src/*.cs
 //   dotnet run Lessons/tools/lessons.cs -- check [NN-Stage]  markers valid, READMEs cover them, stubs current
 //   dotnet run Lessons/tools/lessons.cs -- results F.trx reference|stub NN-Stage
 //                                                           judge a lesson's test run (used by .ci/lessons)
+//   dotnet run Lessons/tools/lessons.cs -- api NN-Stage      the built stub assembly has exactly the reference's
+//                                                           public API (both must have been built)
 //
 // Markers, written as plain comments in the reference source (Bencode/, Metainfo/, ...):
 //   // LESSON 01-bencode.strings: what to do      -> "// TODO(01-bencode.strings): what to do" in the stub
@@ -11,6 +14,8 @@
 //                                                 -> the code after "STUB: ", in the stub only
 //   // BEGIN SOLUTION ... // END SOLUTION         -> removed from the stub, both lines included
 // A solution block may not nest or stay open; STUB and LESSON lines may not sit inside one.
+using System.Reflection;
+using System.Runtime.Loader;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -60,6 +65,7 @@ static class LessonTool
                 ["check", var lesson] => Generate(root, write: false, only: lesson),
                 ["results", var trx, var mode, var lesson] when mode is "reference" or "stub" && Course.Any(l => l.Folder == lesson) =>
                     JudgeResults(root, trx, mode, Course.First(l => l.Folder == lesson)),
+                ["api", var lesson] when Course.Any(l => l.Folder == lesson) => CompareApi(root, Course.First(l => l.Folder == lesson)),
                 _ => Usage(),
             };
         }
@@ -72,7 +78,7 @@ static class LessonTool
 
     static int Usage()
     {
-        Console.Error.WriteLine("usage: dotnet run Lessons/tools/lessons.cs -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN-Stage>");
+        Console.Error.WriteLine("usage: dotnet run Lessons/tools/lessons.cs -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN-Stage> | api <NN-Stage>");
         return 2;
     }
 
@@ -328,6 +334,77 @@ static class LessonTool
         }
         return names;
     }
+
+    /// <summary>Compares the public types and members of the built reference and stub assemblies.</summary>
+    static int CompareApi(string root, Lesson lesson)
+    {
+        string csproj = Directory.EnumerateFiles(Path.Combine(root, lesson.Source), "*.csproj").Single();
+        string assembly = Regex.Match(File.ReadAllText(csproj), "<AssemblyName>([^<]+)</AssemblyName>").Groups[1].Value;
+        string reference = Path.Combine(root, lesson.Source, "bin", "Debug", "net10.0", assembly + ".dll");
+        string stub = Path.Combine(root, "Lessons", lesson.Folder, "src", "bin", "Debug", "net10.0", assembly + ".dll");
+        foreach (string dll in new[] { reference, stub })
+        {
+            if (File.Exists(dll)) continue;
+            Console.WriteLine($"{dll} is missing: build the reference and the lesson first");
+            return 1;
+        }
+        var expected = PublicApi(reference);
+        var actual = PublicApi(stub);
+        var missing = expected.Except(actual).ToList();
+        var extra = actual.Except(expected).ToList();
+        foreach (string member in missing)
+            Console.WriteLine($"  missing from the stubs: {member}");
+        foreach (string member in extra)
+            Console.WriteLine($"  only in the stubs: {member}");
+        Console.WriteLine($"{lesson.Folder}: {expected.Count} public members in {assembly}; stubs {(missing.Count + extra.Count == 0 ? "identical" : "differ")}");
+        return missing.Count + extra.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>Every public (and protected) type and member of an assembly, one signature per line, loaded in isolation.</summary>
+    static SortedSet<string> PublicApi(string dll)
+    {
+        string folder = Path.GetDirectoryName(dll)!;
+        var context = new AssemblyLoadContext(dll, isCollectible: true);
+        context.Resolving += (ctx, name) =>
+        {
+            string candidate = Path.Combine(folder, name.Name + ".dll");
+            return File.Exists(candidate) ? ctx.LoadFromAssemblyPath(candidate) : null;
+        };
+        try
+        {
+            var api = new SortedSet<string>(StringComparer.Ordinal);
+            const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+            foreach (var type in context.LoadFromAssemblyPath(dll).GetExportedTypes())
+            {
+                api.Add($"{Kind(type)} {type.FullName} : {type.BaseType?.FullName} {string.Join(", ", type.GetInterfaces().Select(i => i.FullName).Order())}");
+                foreach (var member in type.GetMembers(all))
+                {
+                    bool visible = member switch
+                    {
+                        MethodBase m => m.IsPublic || m.IsFamily || m.IsFamilyOrAssembly,
+                        FieldInfo f => f.IsPublic || f.IsFamily || f.IsFamilyOrAssembly,
+                        PropertyInfo p => p.GetAccessors(nonPublic: true).Any(a => a.IsPublic || a.IsFamily || a.IsFamilyOrAssembly),
+                        EventInfo e => e.AddMethod is { } add && (add.IsPublic || add.IsFamily),
+                        Type nested => nested.IsNestedPublic || nested.IsNestedFamily,
+                        _ => false,
+                    };
+                    if (!visible) continue;
+                    string signature = member is FieldInfo { IsLiteral: true } constant
+                        ? $"{member} = {constant.GetRawConstantValue()}"
+                        : member.ToString()!;
+                    api.Add($"{type.FullName}::{signature}");
+                }
+            }
+            return api;
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    static string Kind(Type type) =>
+        type.IsInterface ? "interface" : type.IsEnum ? "enum" : type.IsValueType ? "struct" : type.IsAbstract && type.IsSealed ? "static class" : "class";
 
     static string FirstLine(string text)
     {
