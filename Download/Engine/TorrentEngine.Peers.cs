@@ -27,7 +27,7 @@ public sealed partial class TorrentEngine
             CheckProgress(now);
             try
             {
-                await Task.Delay(Tick, ct);
+                await _wake.WaitAsync(Tick, ct);
             }
             catch (OperationCanceledException)
             {
@@ -130,6 +130,12 @@ public sealed partial class TorrentEngine
             await connection.DisposeAsync();
             _swarm.Pool.Disconnected(record, useful: session.BlocksReceived > 0);
         }
+    }
+
+    /// <summary>New peers arrived: run the housekeeping round now.</summary>
+    private void Wake()
+    {
+        try { _wake.Release(); } catch (SemaphoreFullException) { } catch (ObjectDisposedException) { }
     }
 
     /// <summary>Runs a background task and remembers it, so shutdown can wait for it.</summary>
