@@ -35,6 +35,6 @@ public class BenchCommandTests
     {
         var result = await CliRunner.RunAsync("bench", "--files", "0");
         Assert.That(result.ExitCode, Is.EqualTo(1));
-        Assert.That(result.Errors.Trim(), Is.EqualTo("metorrent bench: option --files must be a whole number from 1 to 1000000, not \"0\""));
+        Assert.That(result.Errors.Trim(), Is.EqualTo("metorrent bench: option --files must be a whole number from 1 to 400000, not \"0\""));
     }
 }
