@@ -42,7 +42,9 @@ internal sealed record SourceFiles(string Name, bool IsFolder, IReadOnlyList<Sou
         {
             var path = new List<string>(relative) { entry.Name };
             string shown = string.Join('/', path);
-            if (entry.LinkTarget is not null)
+            if (SafePath.Problem(entry.Name) is { } problem)
+                skipped.Add($"{shown}: {problem} cannot be stored in a torrent");
+            else if (entry.LinkTarget is not null)
                 skipped.Add($"{shown}: symbolic link (not followed)");
             else if (entry is DirectoryInfo sub)
                 Walk(sub, path, files, skipped);

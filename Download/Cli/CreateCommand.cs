@@ -38,6 +38,9 @@ public sealed class CreateCommand : ICommand, IHasOptions
             throw new UserError($"{target} already exists (use --force to overwrite it)");
         if (Directory.Exists(target))
             throw new UserError($"{target} is a folder; -o needs a file name");
+        string sourceFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)) + Path.DirectorySeparatorChar;
+        if (Path.GetFullPath(target).StartsWith(sourceFolder, StringComparison.Ordinal))
+            throw new UserError($"{target} is inside {source}; write the torrent somewhere else, or it would describe itself");
 
         var builder = new TorrentBuilder(source)
         {

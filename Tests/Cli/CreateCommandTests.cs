@@ -102,6 +102,7 @@ public class CreateCommandTests
         Assert.That(await Error("create", "-o", _out, "-t", "ftp://127.0.0.1/x", _source), Does.Contain("is not an http://, https:// or udp:// URL"));
         Assert.That(await Error("create", "-o", _content.Root, _source), Does.Contain("is a folder"));
         Assert.That(await Error("create", "-o"), Is.EqualTo("metorrent create: option -o needs a value"));
+        Assert.That(await Error("create", "-o", Path.Combine(_source, "x.torrent"), _source), Does.Contain("or it would describe itself"));
         Assert.That(File.Exists(_out), Is.False);
 
         File.WriteAllText(_out, "precious");

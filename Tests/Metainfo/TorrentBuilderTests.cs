@@ -120,13 +120,15 @@ public class TorrentBuilderTests
         string outside = _content.AddFile("secret", 100);
         File.CreateSymbolicLink(Path.Combine(_content.Root, "f", "link"), outside);
         Directory.CreateSymbolicLink(Path.Combine(_content.Root, "f", "dirlink"), _content.Root);
+        _content.AddFile("f/back\\slash", 10);
         var fifo = ProcessRunner.Run("mkfifo", [Path.Combine(_content.Root, "f", "pipe")], TimeSpan.FromSeconds(10));
         Assert.That(fifo.ExitCode, Is.Zero, fifo.ToString());
 
         var builder = new TorrentBuilder(Path.Combine(_content.Root, "f"));
         var torrent = TorrentParser.Parse(builder.Build());
         Assert.That(torrent.Files.Select(f => f.DisplayPath), Is.EqualTo(new[] { "real" }));
-        Assert.That(builder.Skipped, Has.Count.EqualTo(3));
+        Assert.That(builder.Skipped, Has.Count.EqualTo(4));
+        Assert.That(builder.Skipped, Has.Some.StartsWith("back\\slash: a path separator inside"));
         Assert.That(builder.Skipped, Has.Some.StartsWith("link: symbolic link"));
         Assert.That(builder.Skipped, Has.Some.StartsWith("dirlink: symbolic link"));
         Assert.That(builder.Skipped, Has.Some.StartsWith("pipe: not a regular file"));
