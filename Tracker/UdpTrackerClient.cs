@@ -134,6 +134,9 @@ public sealed class UdpTrackerClient : ITrackerClient, IDisposable
 
     private AnnounceResponse ParseAnnounce(ReadOnlySpan<byte> packet, AddressFamily family)
     {
+        // opentracker answers a torrent it does not serve with the bare 8-byte header, no reason.
+        if (packet.Length == 8)
+            throw new TrackerException(Name, "refused the announce: empty answer (the tracker does not serve this torrent)") { IsRefusal = true };
         if (packet.Length < UdpTrackerProtocol.AnnounceResponseHeaderLength)
             throw new TrackerException(Name, $"answered an announce with only {packet.Length} bytes");
         int interval = BinaryPrimitives.ReadInt32BigEndian(packet[8..]);

@@ -133,6 +133,7 @@ public class UdpTrackerClientTests
         Assert.That(fake.Received.Select(Action), Is.EqualTo(new[] { 0, 1, 0, 1 }));
     }
 
+    [TestCase(8, "refused the announce: empty answer")]
     [TestCase(10, "only 10 bytes")]
     [TestCase(27, "multiple of 6")]
     public async Task AMalformedAnnounceAnswerIsAnError(int length, string expected)

@@ -28,5 +28,42 @@ public static class TestTorrents
         return path;
     }
 
+    /// <summary>A real torrent of the file at <paramref name="dataPath"/> (true piece hashes), so real clients can seed and fetch it.</summary>
+    public static string WriteFor(string dataPath, string announce, string directory, int pieceLength = 65536)
+    {
+        var hashes = new MemoryStream();
+        var piece = new byte[pieceLength];
+        using (var data = File.OpenRead(dataPath))
+        {
+            int read;
+            while ((read = data.ReadAtLeast(piece, pieceLength, throwOnEndOfStream: false)) > 0)
+                hashes.Write(System.Security.Cryptography.SHA1.HashData(piece.AsSpan(0, read)));
+        }
+        var torrent = new BDictionary
+        {
+            { "announce", new BString(announce) },
+            {
+                "info", new BDictionary
+                {
+                    { "length", new BInteger(new FileInfo(dataPath).Length) },
+                    { "name", new BString(Path.GetFileName(dataPath)) },
+                    { "piece length", new BInteger(pieceLength) },
+                    { "pieces", new BString(hashes.ToArray()) },
+                }
+            },
+        };
+        string path = Path.Combine(directory, $"{Path.GetFileName(dataPath)}.torrent");
+        File.WriteAllBytes(path, BencodeEncoder.Encode(torrent));
+        return path;
+    }
+
+    /// <summary>A file of <paramref name="length"/> random bytes.</summary>
+    public static string WriteRandomData(string directory, int length, string name = "payload.bin")
+    {
+        string path = Path.Combine(directory, name);
+        File.WriteAllBytes(path, System.Security.Cryptography.RandomNumberGenerator.GetBytes(length));
+        return path;
+    }
+
     public static Torrent Read(string path) => Torrent.Parse(File.ReadAllBytes(path));
 }
