@@ -67,6 +67,22 @@ public class TrackerServerTests
     }
 
     [Test]
+    public async Task RefusesNewTorrentsWhenFull()
+    {
+        await using var server = await TrackerServer.StartAsync(new TrackerServerOptions { MaxSwarms = 1 }, CancellationToken.None);
+        var client = new HttpTrackerClient(server.HttpAnnounceUrl, _http, Fast);
+        using var udp = new UdpTrackerClient(server.UdpAnnounceUrl!, Fast.Udp);
+        var known = TestRequests.RandomInfoHash();
+        await client.AnnounceAsync(TestRequests.Announce(7336, known), CancellationToken.None);
+
+        var http = await TestRequests.FailureOf(() => client.AnnounceAsync(TestRequests.Announce(7337), CancellationToken.None));
+        var viaUdp = await TestRequests.FailureOf(() => udp.AnnounceAsync(TestRequests.Announce(7337), CancellationToken.None));
+        Assert.That(http.Reason, Is.EqualTo("refused the announce: the tracker is full: it tracks no more torrents"));
+        Assert.That(viaUdp.Reason, Is.EqualTo(http.Reason));
+        Assert.That((await client.AnnounceAsync(TestRequests.Announce(7338, known), CancellationToken.None)).Peers, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task ForgetsPeersThatStopAnnouncing()
     {
         var time = new ManualTime();
