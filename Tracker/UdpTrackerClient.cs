@@ -11,6 +11,7 @@ namespace MeTorrent.Tracker;
 /// Each request is retransmitted with a doubling time-out; answers with another transaction id are
 /// ignored (late answers to earlier sends, or forgeries). One socket is kept for the client's life, so
 /// the tracker sees the same source port for a connection id. Announces on one client run one at a time.
+/// The URL's path and query (e.g. a passkey) travel in the BEP 41 URL-data option.
 /// </summary>
 public sealed class UdpTrackerClient : ITrackerClient, IDisposable
 {
@@ -49,7 +50,8 @@ public sealed class UdpTrackerClient : ITrackerClient, IDisposable
                 _connectionIdExpiresAt = Environment.TickCount64 + (long)_options.ConnectionIdLifetime.TotalMilliseconds;
             }
             int transaction = NewTransactionId();
-            var packet = UdpTrackerProtocol.AnnounceRequest(_connectionId, transaction, request);
+            var packet = UdpTrackerProtocol.AnnounceRequest(_connectionId, transaction, request,
+                Announce.PathAndQuery is "/" ? null : Announce.PathAndQuery);
             var answer = await ExchangeAsync(socket, packet, transaction, UdpTrackerProtocol.ActionAnnounce, ct);
             return ParseAnnounce(answer.Span, socket.RemoteEndPoint!.AddressFamily);
         }

@@ -118,6 +118,29 @@ public class UdpTrackerClientTests
     }
 
     [Test]
+    public async Task SendsTheUrlPathAndQueryAsBep41UrlData()
+    {
+        await using var fake = new FakeUdpTracker(request => Action(request) == 0
+            ? [UdpTrackerProtocol.ConnectResponse(Transaction(request), 7)]
+            : [UdpTrackerProtocol.AnnounceResponse(Transaction(request), 60, 0, 0, [])]);
+        using var client = Client(fake.AnnounceUrl + "?passkey=abc");
+        await client.AnnounceAsync(TestRequests.Announce(1), CancellationToken.None);
+
+        var announce = fake.Received[1];
+        Assert.That(announce[..UdpTrackerProtocol.AnnounceRequestLength], Has.Length.EqualTo(98));
+        Assert.That(announce[98..], Is.EqualTo((byte[])[2, 21, .. "/announce?passkey=abc"u8]));
+    }
+
+    [Test]
+    public void SplitsLongUrlDataIntoOptionsOf255Bytes()
+    {
+        string url = "/" + new string('x', 299);
+        var packet = UdpTrackerProtocol.AnnounceRequest(1, 2, TestRequests.Announce(1), url);
+        Assert.That(packet, Has.Length.EqualTo(98 + 2 + 255 + 2 + 45));
+        Assert.That((packet[98], packet[99], packet[98 + 257], packet[98 + 258]), Is.EqualTo(((byte)2, (byte)255, (byte)2, (byte)45)));
+    }
+
+    [Test]
     public async Task AnErrorActionIsARefusal()
     {
         await using var fake = new FakeUdpTracker(request => Action(request) == 0
