@@ -28,7 +28,7 @@ public class TrackerCommandTests
         Assert.That(url, Is.Not.Null, $"no listening line in: {output}");
 
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false });
-        var client = new HttpTrackerClient(new Uri(url!), http, TestRequests.FastOptions);
+        var client = new HttpTrackerClient(new Uri(url!), http, TestRequests.PatientOptions);
         var infoHash = TestRequests.RandomInfoHash();
         await client.AnnounceAsync(TestRequests.Announce(7501, infoHash), CancellationToken.None);
         var response = await client.AnnounceAsync(TestRequests.Announce(7502, infoHash), CancellationToken.None);
