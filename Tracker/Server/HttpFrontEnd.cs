@@ -90,15 +90,10 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
         }
         var answer = _swarms.Announce(parsed!.Announce);
         if (answer is null)
-            return ("200 OK", HttpAnnounceAnswer.Failure(TrackerFull));
-        _options.Log?.Invoke($"http {Describe(parsed.Announce)} -> {answer.Peers.Count} peers");
+            return ("200 OK", HttpAnnounceAnswer.Failure(Swarms.FullMessage));
+        _options.Log?.Invoke($"http {parsed.Announce.Summary} -> {answer.Peers.Count} peers");
         return ("200 OK", HttpAnnounceAnswer.Success(answer, _options, parsed.Compact, parsed.NoPeerId));
     }
-
-    internal const string TrackerFull = "the tracker is full: it tracks no more torrents";
-
-    internal static string Describe(PeerAnnounce a) =>
-        $"{a.Endpoint} {a.InfoHash.Hex[..8]}… {(a.Event == AnnounceEvent.None ? "" : a.Event.ToString().ToLowerInvariant() + " ")}left={a.Left?.ToString() ?? "?"}";
 
     /// <summary>Reads up to the blank line that ends the headers; returns the request target of a GET, or null.</summary>
     private static async Task<string?> ReadRequestTargetAsync(NetworkStream stream, CancellationToken ct)

@@ -5,6 +5,9 @@ namespace MeTorrent.Tracker.Server;
 /// <summary>Every swarm the server tracks, one per info hash; shared by the HTTP and UDP front ends.</summary>
 internal sealed class Swarms(TrackerServerOptions options)
 {
+    /// <summary>The refusal sent for a new torrent once <see cref="TrackerServerOptions.MaxSwarms"/> are tracked.</summary>
+    public const string FullMessage = "the tracker is full: it tracks no more torrents";
+
     private readonly Dictionary<InfoHash, Swarm> _swarms = [];
     private readonly Lock _lock = new();
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;

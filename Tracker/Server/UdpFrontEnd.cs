@@ -91,8 +91,8 @@ internal sealed class UdpFrontEnd : IAsyncDisposable
 
         var answer = _swarms.Announce(announce);
         if (answer is null)
-            return UdpTrackerProtocol.ErrorResponse(transaction, HttpFrontEnd.TrackerFull);
-        _options.Log?.Invoke($"udp  {HttpFrontEnd.Describe(announce)} -> {answer.Peers.Count} peers");
+            return UdpTrackerProtocol.ErrorResponse(transaction, Swarms.FullMessage);
+        _options.Log?.Invoke($"udp  {announce.Summary} -> {answer.Peers.Count} peers");
         var peers = CompactPeers.Write(answer.Peers.Select(p => p.Endpoint), address.AddressFamily);
         return UdpTrackerProtocol.AnnounceResponse(transaction, (int)_options.Interval.TotalSeconds, answer.Leechers, answer.Seeders, peers);
     }
