@@ -66,15 +66,9 @@ public static class UdpTrackerProtocol
         return packet;
     }
 
-    /// <summary>BEP 41 option: part of the announce URL's path and query (may repeat; the parts are concatenated).</summary>
-    public const byte OptionUrlData = 2;
-
-    /// <param name="urlData">the path and query of the announce URL (BEP 41), e.g. "/announce?passkey=x"; null or empty to leave out</param>
-    public static byte[] AnnounceRequest(long connectionId, int transaction, AnnounceRequest request, string? urlData = null)
+    public static byte[] AnnounceRequest(long connectionId, int transaction, AnnounceRequest request)
     {
-        var url = Encoding.UTF8.GetBytes(urlData ?? "");
-        int chunks = (url.Length + 254) / 255;
-        var packet = new byte[AnnounceRequestLength + chunks * 2 + url.Length];
+        var packet = new byte[AnnounceRequestLength];
         var span = packet.AsSpan();
         BinaryPrimitives.WriteInt64BigEndian(span, connectionId);
         BinaryPrimitives.WriteInt32BigEndian(span[8..], ActionAnnounce);
@@ -89,8 +83,24 @@ public static class UdpTrackerProtocol
         BinaryPrimitives.WriteUInt32BigEndian(span[88..], request.Key);
         BinaryPrimitives.WriteInt32BigEndian(span[92..], request.NumWant < 0 ? -1 : request.NumWant);
         BinaryPrimitives.WriteUInt16BigEndian(span[96..], (ushort)request.Port);
-        // BEP 41: the URL data in options of at most 255 bytes each: type 2, length, bytes.
-        span = span[AnnounceRequestLength..];
+        return packet;
+    }
+
+    /// <summary>BEP 41 option: part of the announce URL's path and query (may repeat; the parts are concatenated).</summary>
+    public const byte OptionUrlData = 2;
+
+    /// <summary>
+    /// The 98-byte announce followed by the BEP 41 URL-data options that carry <paramref name="urlData"/>
+    /// (the announce URL's path and query, e.g. "/announce?passkey=x") in pieces of at most 255 bytes:
+    /// type 2, length, bytes. Trackers that do not know BEP 41 ignore what follows the 98 bytes.
+    /// </summary>
+    public static byte[] AnnounceRequest(long connectionId, int transaction, AnnounceRequest request, string? urlData)
+    {
+        var announce = AnnounceRequest(connectionId, transaction, request);
+        var url = Encoding.UTF8.GetBytes(urlData ?? "");
+        var packet = new byte[announce.Length + (url.Length + 254) / 255 * 2 + url.Length];
+        announce.CopyTo(packet, 0);
+        var span = packet.AsSpan(announce.Length);
         for (int offset = 0; offset < url.Length; offset += 255)
         {
             int length = Math.Min(255, url.Length - offset);
