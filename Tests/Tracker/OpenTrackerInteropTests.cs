@@ -61,6 +61,19 @@ public class OpenTrackerInteropTests
     }
 
     [Test]
+    public void ServesATorrentOnceItIsWhitelisted()
+    {
+        using var ns = NetworkNamespace.Create();
+        using var tracker = OpenTracker.Start(ns, []);
+        string torrent = TestTorrents.Write(_dir, [[tracker.HttpAnnounceUrl]]);
+        Assert.That(MeTorrentCli.RunIn(ns, ["peers", torrent], CliTimeout).ExitCode, Is.EqualTo(1));
+
+        tracker.Allow(TestTorrents.Read(torrent).InfoHash);
+        var result = MeTorrentCli.RunIn(ns, ["peers", torrent], CliTimeout);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+    }
+
+    [Test]
     public void FallsThroughADeadTrackerToOpentracker()
     {
         using var ns = NetworkNamespace.Create();
