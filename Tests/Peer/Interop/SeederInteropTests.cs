@@ -100,7 +100,7 @@ public class Aria2InteropTests : SeederInteropTests
 [TestFixture, Stage(4), Interop]
 public class TransmissionInteropTests : SeederInteropTests
 {
-    protected override TimeSpan PauseBetweenConnections => TimeSpan.FromSeconds(2);
+    protected override TimeSpan PauseBetweenConnections => TransmissionSeeder.ReconnectPause;
 
     protected override Seeder StartSeeder(NetworkNamespace ns, SeedPayload payload) =>
         TransmissionSeeder.Start(ns, payload.TorrentPath, payload.DataDir, 51413);
