@@ -105,3 +105,10 @@ public class TransmissionInteropTests : SeederInteropTests
     protected override Seeder StartSeeder(NetworkNamespace ns, SeedPayload payload) =>
         TransmissionSeeder.Start(ns, payload.TorrentPath, payload.DataDir, 51413);
 }
+
+[TestFixture, Stage(4), Interop]
+public class QbittorrentInteropTests : SeederInteropTests
+{
+    protected override Seeder StartSeeder(NetworkNamespace ns, SeedPayload payload) =>
+        QbittorrentSeeder.Start(ns, payload.TorrentPath, payload.DataDir, 6883);
+}
