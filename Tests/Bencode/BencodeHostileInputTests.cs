@@ -95,4 +95,18 @@ public class BencodeHostileInputTests
             Assert.That(error!.Offset, Is.InRange(0, length));
         }
     }
+
+    [Test]
+    public void TooManyValuesAreRefusedBeforeTheyExhaustMemory()
+    {
+        // "lelele...": two input bytes per object. The value limit keeps the memory bounded.
+        byte[] input = Encoding.ASCII.GetBytes("l" + string.Concat(Enumerable.Repeat("le", 1000)) + "e");
+        Assert.That(((BList)BencodeDecoder.Decode(input, maxValues: 1001)).Count, Is.EqualTo(1000));
+        var error = Assert.Throws<BencodeException>(() => BencodeDecoder.Decode(input, maxValues: 1000))!;
+        Assert.That(error.Message, Does.Contain("more than 1000 values"));
+        Assert.That(error.Offset, Is.EqualTo(1999));
+
+        Assert.That(BencodeDecoder.DefaultMaxValues, Is.LessThanOrEqualTo(10_000_000), "the default bounds memory to well under a gigabyte");
+    }
 }
+

@@ -2,7 +2,7 @@ using MeTorrent.Bencode;
 
 namespace MeTorrent.Tests.Bencode;
 
-/// <summary>Valid inputs the fuzz tests start from: the course's sample torrent and small hand-made torrents.</summary>
+/// <summary>Valid inputs the fuzz tests start from: torrents made by real tools (course sample, libtorrent hybrid, mktorrent) and by hand.</summary>
 public static class FuzzSeeds
 {
     public static IReadOnlyList<byte[]> All()
@@ -39,6 +39,13 @@ public static class FuzzSeeds
                 }
             },
         };
-        return [Fixtures.Fixture.SampleTorrent(), BencodeEncoder.Encode(multiFile), BencodeEncoder.Encode(singleFile)];
+        return
+        [
+            Fixtures.Fixture.SampleTorrent(),
+            File.ReadAllBytes(Fixtures.Fixture.HybridTorrentPath),
+            File.ReadAllBytes(Fixtures.Fixture.MktorrentTorrentPath),
+            BencodeEncoder.Encode(multiFile),
+            BencodeEncoder.Encode(singleFile),
+        ];
     }
 }

@@ -7,4 +7,13 @@ public static class Fixture
     public static string SampleTorrentPath => Path.Combine(AppContext.BaseDirectory, "Fixtures", "sample.torrent");
 
     public static byte[] SampleTorrent() => File.ReadAllBytes(SampleTorrentPath);
+
+    /// <summary>
+    /// Made by libtorrent 2.0 (python3-libtorrent): a hybrid v1+v2 torrent with BEP 47 padding files.
+    /// v1 info hash 9791f90c5427e4a7723cc35335c795834642f17f, 16 KiB pieces, 5 pieces, 81920 bytes with padding.
+    /// </summary>
+    public static string HybridTorrentPath => Path.Combine(AppContext.BaseDirectory, "Fixtures", "hybrid.torrent");
+
+    /// <summary>Made by mktorrent 1.1 from the same three files: info hash e27480430768b43d54164258d9d48774fcffafad, 2 pieces of 32 KiB.</summary>
+    public static string MktorrentTorrentPath => Path.Combine(AppContext.BaseDirectory, "Fixtures", "mktorrent.torrent");
 }

@@ -65,4 +65,13 @@ public class SafePathTests
             Assert.That(resolved, Does.StartWith(_root + Path.DirectorySeparatorChar), attempt);
         }
     }
+
+    [Test]
+    public void TorrentFilesLandUnderTheOutputFolderAndTheTorrentName()
+    {
+        var multi = TorrentParser.Parse(TestTorrents.Wrap(TestTorrents.MultiFileInfo(16, 5, 5)));
+        Assert.That(multi.PathOnDisk(_root, multi.Files[1]), Is.EqualTo(Path.Combine(_root, "folder", "f1")));
+        var single = TorrentParser.Parse(TestTorrents.Wrap(TestTorrents.SingleFileInfo(5, 16)));
+        Assert.That(single.PathOnDisk(_root, single.Files[0]), Is.EqualTo(Path.Combine(_root, "file.bin")));
+    }
 }

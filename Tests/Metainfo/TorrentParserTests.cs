@@ -140,4 +140,34 @@ public class TorrentParserTests
         Assert.Throws<FormatException>(() => InfoHash.FromHex(new string('g', 40)));
         Assert.That(default(InfoHash).Hex, Is.EqualTo(new string('0', 40)), "a default hash is zeros, not a crash");
     }
+
+    [Test]
+    public void ParsesTheV1ViewOfALibtorrentHybridTorrent()
+    {
+        var torrent = Torrent.Load(Fixture.HybridTorrentPath);
+        Assert.That(torrent.InfoHash.Hex, Is.EqualTo("9791f90c5427e4a7723cc35335c795834642f17f"));
+        Assert.That(torrent.PieceCount, Is.EqualTo(5));
+        Assert.That(torrent.TotalLength, Is.EqualTo(81920));
+        Assert.That(torrent.LastPieceLength, Is.EqualTo(16384), "libtorrent pads the last file to a whole piece too");
+        Assert.That(torrent.Files.Select(f => $"{f.DisplayPath}:{f.Length}:{(f.IsPadding ? "pad" : "file")}"), Is.EqualTo(new[]
+        {
+            "alpha.txt:20000:file", ".pad/12768:12768:pad", "gamma:17000:file", ".pad/15768:15768:pad",
+            "sub/beta.bin:9000:file", ".pad/7384:7384:pad",
+        }));
+        // Each real file starts on a piece boundary: that is what the padding is for (BEP 47).
+        Assert.That(torrent.Files.Where(f => !f.IsPadding).Select(f => f.Offset % torrent.PieceLength), Has.All.Zero);
+        Assert.That(torrent.CreatedBy, Is.EqualTo("libtorrent fixture"));
+    }
+
+    [Test]
+    public void ParsesAMktorrentTorrent()
+    {
+        var torrent = Torrent.Load(Fixture.MktorrentTorrentPath);
+        Assert.That(torrent.InfoHash.Hex, Is.EqualTo("e27480430768b43d54164258d9d48774fcffafad"));
+        Assert.That(torrent.PieceCount, Is.EqualTo(2));
+        Assert.That(torrent.TotalLength, Is.EqualTo(46000));
+        Assert.That(torrent.Files.Select(f => f.DisplayPath), Is.EqualTo(new[] { "alpha.txt", "gamma", "sub/beta.bin" }));
+        Assert.That(torrent.Comment, Is.EqualTo("mktorrent fixture"));
+        Assert.That(torrent.CreatedBy, Is.EqualTo("mktorrent 1.1"));
+    }
 }

@@ -14,7 +14,7 @@ namespace MeTorrent.Tests.Tracker;
 [Stage(3)]
 public class TrackerServerTests
 {
-    private static readonly TrackerOptions Fast = TestRequests.FastOptions;
+    private static readonly TrackerOptions Patient = TestRequests.PatientOptions;
     private HttpClient _http = null!;
 
     [SetUp]
@@ -39,7 +39,7 @@ public class TrackerServerTests
     public async Task HonoursNumWant()
     {
         await using var server = await TrackerServer.StartAsync(IPAddress.Loopback, 0, CancellationToken.None);
-        var client = new HttpTrackerClient(server.HttpAnnounceUrl, _http, Fast);
+        var client = new HttpTrackerClient(server.HttpAnnounceUrl, _http, Patient);
         var infoHash = TestRequests.RandomInfoHash();
         for (int port = 7310; port < 7320; port++)
             await client.AnnounceAsync(TestRequests.Announce(port, infoHash), CancellationToken.None);
@@ -58,7 +58,7 @@ public class TrackerServerTests
     public async Task CapsNumWantAtItsMaximum()
     {
         await using var server = await TrackerServer.StartAsync(new TrackerServerOptions { MaxNumWant = 2 }, CancellationToken.None);
-        using var client = new UdpTrackerClient(server.UdpAnnounceUrl!, Fast.Udp);
+        using var client = new UdpTrackerClient(server.UdpAnnounceUrl!, Patient.Udp);
         var infoHash = TestRequests.RandomInfoHash();
         for (int port = 7330; port < 7335; port++)
             await client.AnnounceAsync(TestRequests.Announce(port, infoHash), CancellationToken.None);
@@ -67,12 +67,28 @@ public class TrackerServerTests
     }
 
     [Test]
+    public async Task RefusesNewTorrentsWhenFull()
+    {
+        await using var server = await TrackerServer.StartAsync(new TrackerServerOptions { MaxSwarms = 1 }, CancellationToken.None);
+        var client = new HttpTrackerClient(server.HttpAnnounceUrl, _http, Patient);
+        using var udp = new UdpTrackerClient(server.UdpAnnounceUrl!, Patient.Udp);
+        var known = TestRequests.RandomInfoHash();
+        await client.AnnounceAsync(TestRequests.Announce(7336, known), CancellationToken.None);
+
+        var http = await TestRequests.FailureOf(() => client.AnnounceAsync(TestRequests.Announce(7337), CancellationToken.None));
+        var viaUdp = await TestRequests.FailureOf(() => udp.AnnounceAsync(TestRequests.Announce(7337), CancellationToken.None));
+        Assert.That(http.Reason, Is.EqualTo("refused the announce: the tracker is full: it tracks no more torrents"));
+        Assert.That(viaUdp.Reason, Is.EqualTo(http.Reason));
+        Assert.That((await client.AnnounceAsync(TestRequests.Announce(7338, known), CancellationToken.None)).Peers, Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public async Task ForgetsPeersThatStopAnnouncing()
     {
         var time = new ManualTime();
         var options = new TrackerServerOptions { Interval = TimeSpan.FromMinutes(10), Time = time };
         await using var server = await TrackerServer.StartAsync(options, CancellationToken.None);
-        var client = new HttpTrackerClient(server.HttpAnnounceUrl, _http, Fast);
+        var client = new HttpTrackerClient(server.HttpAnnounceUrl, _http, Patient);
         var infoHash = TestRequests.RandomInfoHash();
         await client.AnnounceAsync(TestRequests.Announce(7340, infoHash), CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(20));
