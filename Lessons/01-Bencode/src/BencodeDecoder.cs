@@ -12,22 +12,32 @@ public ref struct BencodeDecoder
     /// <summary>Deepest nesting of lists and dictionaries accepted by default.</summary>
     public const int DefaultMaxDepth = 256;
 
+    /// <summary>
+    /// Most values accepted in one input by default. Every value costs an object of some 60 bytes, so
+    /// "lelele..." would otherwise turn a 100 MB input into gigabytes; a 100,000-file torrent has ~1.1 million.
+    /// </summary>
+    public const int DefaultMaxValues = 5_000_000;
+
     private readonly ReadOnlyMemory<byte> _input; // decoded strings are slices of this: no copies
     private readonly ReadOnlySpan<byte> _span;    // the same bytes, for fast reading
     private readonly int _maxDepth;
+    private readonly int _maxValues;
+    private int _valuesLeft;
     private int _position;
 
-    private BencodeDecoder(ReadOnlyMemory<byte> input, int maxDepth)
+    private BencodeDecoder(ReadOnlyMemory<byte> input, int maxDepth, int maxValues)
     {
         _input = input;
         _span = input.Span;
         _maxDepth = maxDepth;
+        _maxValues = maxValues;
+        _valuesLeft = maxValues;
     }
 
     /// <summary>Decodes exactly one value; anything after it is an error.</summary>
-    public static BValue Decode(ReadOnlyMemory<byte> input, int maxDepth = DefaultMaxDepth)
+    public static BValue Decode(ReadOnlyMemory<byte> input, int maxDepth = DefaultMaxDepth, int maxValues = DefaultMaxValues)
     {
-        var decoder = new BencodeDecoder(input, maxDepth);
+        var decoder = new BencodeDecoder(input, maxDepth, maxValues);
         var value = decoder.ReadValue(depth: 0);
         if (decoder._position != input.Length)
             throw new BencodeException("unexpected data after the end of the value", decoder._position);
@@ -35,9 +45,10 @@ public ref struct BencodeDecoder
     }
 
     /// <summary>Decodes one value at the start of <paramref name="input"/> and reports how many bytes it used.</summary>
-    public static BValue DecodePrefix(ReadOnlyMemory<byte> input, out int consumed, int maxDepth = DefaultMaxDepth)
+    public static BValue DecodePrefix(ReadOnlyMemory<byte> input, out int consumed,
+        int maxDepth = DefaultMaxDepth, int maxValues = DefaultMaxValues)
     {
-        var decoder = new BencodeDecoder(input, maxDepth);
+        var decoder = new BencodeDecoder(input, maxDepth, maxValues);
         var value = decoder.ReadValue(depth: 0);
         consumed = decoder._position;
         return value;
@@ -53,6 +64,8 @@ public ref struct BencodeDecoder
     private BValue ReadValue(int depth)
     {
         int start = _position;
+        if (--_valuesLeft < 0)
+            throw new BencodeException($"more than {_maxValues} values in one input", _position);
         BValue value = Peek() switch
         {
             (byte)'i' => ReadInteger(),

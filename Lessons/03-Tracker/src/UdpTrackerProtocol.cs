@@ -12,7 +12,7 @@ namespace MeTorrent.Tracker;
 /// connect response   action 0 (4) | transaction (4) | connection id (8)                                  = 16 bytes
 /// announce request   connection id (8) | action 1 (4) | transaction (4) | info hash (20) | peer id (20)
 ///                    | downloaded (8) | left (8) | uploaded (8) | event (4) | IP (4) | key (4)
-///                    | num want (4) | port (2)                                                          = 98 bytes
+///                    | num want (4) | port (2) [| BEP 41 options, e.g. 2, length, URL path and query]   ≥ 98 bytes
 /// announce response  action 1 (4) | transaction (4) | interval (4) | leechers (4) | seeders (4) | peers  ≥ 20 bytes
 /// error response     action 3 (4) | transaction (4) | message (rest of the packet)
 /// </code>
@@ -68,6 +68,32 @@ public static class UdpTrackerProtocol
     public static byte[] AnnounceRequest(long connectionId, int transaction, AnnounceRequest request)
     {
         throw new NotImplementedException("Lesson 03 step 3 (UDP): 98 bytes, big-endian, at these offsets: 0 connection id (8), 8 action 1 (4), 12 transaction (4), 16 info hash (20), 36 peer id (20), 56 downloaded (8), 64 left (8), 72 uploaded (8), 80 EventCode(event) (4), 84 IP 0 (4), 88 key (4), 92 num want (4, -1 = default), 96 port (2).");
+    }
+
+    /// <summary>BEP 41 option: part of the announce URL's path and query (may repeat; the parts are concatenated).</summary>
+    public const byte OptionUrlData = 2;
+
+    /// <summary>
+    /// The 98-byte announce followed by the BEP 41 URL-data options that carry <paramref name="urlData"/>
+    /// (the announce URL's path and query, e.g. "/announce?passkey=x") in pieces of at most 255 bytes:
+    /// type 2, length, bytes. Trackers that do not know BEP 41 ignore what follows the 98 bytes.
+    /// </summary>
+    public static byte[] AnnounceRequest(long connectionId, int transaction, AnnounceRequest request, string? urlData)
+    {
+        var announce = AnnounceRequest(connectionId, transaction, request);
+        var url = Encoding.UTF8.GetBytes(urlData ?? "");
+        var packet = new byte[announce.Length + (url.Length + 254) / 255 * 2 + url.Length];
+        announce.CopyTo(packet, 0);
+        var span = packet.AsSpan(announce.Length);
+        for (int offset = 0; offset < url.Length; offset += 255)
+        {
+            int length = Math.Min(255, url.Length - offset);
+            span[0] = OptionUrlData;
+            span[1] = (byte)length;
+            url.AsSpan(offset, length).CopyTo(span[2..]);
+            span = span[(2 + length)..];
+        }
+        return packet;
     }
 
     public static byte[] AnnounceResponse(int transaction, int interval, int leechers, int seeders, ReadOnlySpan<byte> compactPeers)
