@@ -1,4 +1,4 @@
-// Lesson 01-Bencode: copied from Bencode/BList.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 01-Bencode: copied from Bencode/BList.cs by Lessons/tools. Provided complete; nothing to do here.
 using System.Collections;
 
 namespace MeTorrent.Bencode;

@@ -1,4 +1,4 @@
-// Lesson 01-Bencode: copied from Bencode/BString.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 01-Bencode: copied from Bencode/BString.cs by Lessons/tools. Provided complete; nothing to do here.
 using System.Text;
 
 namespace MeTorrent.Bencode;

@@ -1,4 +1,4 @@
-// Lesson 01-Bencode: generated from Bencode/BencodeDecoder.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+// Lesson 01-Bencode: generated from Bencode/BencodeDecoder.cs by Lessons/tools. Your file: do the TODOs.
 namespace MeTorrent.Bencode;
 
 /// <summary>

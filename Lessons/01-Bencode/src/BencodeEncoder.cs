@@ -1,4 +1,4 @@
-// Lesson 01-Bencode: generated from Bencode/BencodeEncoder.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+// Lesson 01-Bencode: generated from Bencode/BencodeEncoder.cs by Lessons/tools. Your file: do the TODOs.
 using System.Buffers;
 
 namespace MeTorrent.Bencode;

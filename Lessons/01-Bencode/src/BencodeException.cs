@@ -1,4 +1,4 @@
-// Lesson 01-Bencode: copied from Bencode/BencodeException.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 01-Bencode: copied from Bencode/BencodeException.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Bencode;
 
 /// <summary>

@@ -1,4 +1,4 @@
-// Lesson 02-Metainfo: copied from Metainfo/FileSegment.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 02-Metainfo: copied from Metainfo/FileSegment.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Metainfo;
 
 /// <summary>A run of bytes inside one file: where a piece (or part of one) lands on disk.</summary>

@@ -1,4 +1,4 @@
-// Lesson 02-Metainfo: copied from Metainfo/MetainfoException.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 02-Metainfo: copied from Metainfo/MetainfoException.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Metainfo;
 
 /// <summary>A .torrent file is malformed or unsafe; the message says what is wrong, in a user's words.</summary>

@@ -1,4 +1,4 @@
-// Lesson 02-Metainfo: copied from Metainfo/SafePath.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 02-Metainfo: copied from Metainfo/SafePath.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Metainfo;
 
 /// <summary>

@@ -1,4 +1,4 @@
-// Lesson 02-Metainfo: generated from Metainfo/Torrent.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+// Lesson 02-Metainfo: generated from Metainfo/Torrent.cs by Lessons/tools. Your file: do the TODOs.
 namespace MeTorrent.Metainfo;
 
 /// <summary>

@@ -1,4 +1,4 @@
-// Lesson 03-Tracker: copied from Tracker/AnnounceEvent.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 03-Tracker: copied from Tracker/AnnounceEvent.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Tracker;
 
 /// <summary>

@@ -1,4 +1,4 @@
-// Lesson 03-Tracker: generated from Tracker/CompactPeers.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+// Lesson 03-Tracker: generated from Tracker/CompactPeers.cs by Lessons/tools. Your file: do the TODOs.
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;

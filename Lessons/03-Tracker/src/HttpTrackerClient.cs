@@ -1,4 +1,4 @@
-// Lesson 03-Tracker: copied from Tracker/HttpTrackerClient.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 03-Tracker: copied from Tracker/HttpTrackerClient.cs by Lessons/tools. Provided complete; nothing to do here.
 using System.Net;
 
 namespace MeTorrent.Tracker;

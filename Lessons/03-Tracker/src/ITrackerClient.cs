@@ -1,4 +1,4 @@
-// Lesson 03-Tracker: copied from Tracker/ITrackerClient.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 03-Tracker: copied from Tracker/ITrackerClient.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Tracker;
 
 /// <summary>Something that answers announces: one HTTP or UDP tracker, or a <see cref="MultiTracker"/> of them.</summary>

@@ -1,4 +1,4 @@
-// Lesson 03-Tracker: copied from Tracker/TrackerClientFactory.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 03-Tracker: copied from Tracker/TrackerClientFactory.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Tracker;
 
 /// <summary>Picks the client for an announce URL by its scheme: http/https (BEP 3) or udp (BEP 15).</summary>

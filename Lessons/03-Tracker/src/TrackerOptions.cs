@@ -1,4 +1,4 @@
-// Lesson 03-Tracker: copied from Tracker/TrackerOptions.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 03-Tracker: copied from Tracker/TrackerOptions.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Tracker;
 
 /// <summary>Time-outs and limits for talking to trackers. The defaults suit real use; tests shorten them.</summary>

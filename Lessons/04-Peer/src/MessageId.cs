@@ -1,4 +1,4 @@
-// Lesson 04-Peer: copied from Peer/MessageId.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 04-Peer: copied from Peer/MessageId.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Peer;
 
 /// <summary>

@@ -1,4 +1,4 @@
-// Lesson 04-Peer: generated from Peer/MessageWriter.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+// Lesson 04-Peer: generated from Peer/MessageWriter.cs by Lessons/tools. Your file: do the TODOs.
 using System.Buffers.Binary;
 
 namespace MeTorrent.Peer;

@@ -1,4 +1,4 @@
-// Lesson 04-Peer: copied from Peer/PeerConnection.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 04-Peer: copied from Peer/PeerConnection.cs by Lessons/tools. Provided complete; nothing to do here.
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;

@@ -1,4 +1,4 @@
-// Lesson 04-Peer: generated from Peer/PieceDownloader.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+// Lesson 04-Peer: generated from Peer/PieceDownloader.cs by Lessons/tools. Your file: do the TODOs.
 using System.Security.Cryptography;
 
 namespace MeTorrent.Peer;

@@ -1,4 +1,4 @@
-// Lesson 03-Tracker: copied from Tracker/Server/ConnectionIds.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 03-Tracker: copied from Tracker/Server/ConnectionIds.cs by Lessons/tools. Provided complete; nothing to do here.
 using System.Buffers.Binary;
 using System.Net;
 using System.Security.Cryptography;

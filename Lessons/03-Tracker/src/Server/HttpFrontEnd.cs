@@ -1,4 +1,4 @@
-// Lesson 03-Tracker: copied from Tracker/Server/HttpFrontEnd.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 03-Tracker: copied from Tracker/Server/HttpFrontEnd.cs by Lessons/tools. Provided complete; nothing to do here.
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;

@@ -1,4 +1,4 @@
-// Lesson 03-Tracker: copied from Tracker/Server/QueryString.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 03-Tracker: copied from Tracker/Server/QueryString.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Tracker.Server;
 
 /// <summary>

@@ -1,4 +1,4 @@
-// Lesson 05-Download: copied from Download/Cli/ErrorMessages.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 05-Download: copied from Download/Cli/ErrorMessages.cs by Lessons/tools. Provided complete; nothing to do here.
 using System.Net.Sockets;
 using MeTorrent.Bencode;
 using MeTorrent.Metainfo;

@@ -1,4 +1,4 @@
-// Lesson 05-Download: generated from Download/Engine/DownloadState.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+// Lesson 05-Download: generated from Download/Engine/DownloadState.cs by Lessons/tools. Your file: do the TODOs.
 using MeTorrent.Metainfo;
 using MeTorrent.Peer;
 

@@ -1,4 +1,4 @@
-// Lesson 05-Download: copied from Download/Engine/EngineException.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 05-Download: copied from Download/Engine/EngineException.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Download.Engine;
 
 /// <summary>The download cannot go on (no peers, no progress, a disk error); the message says why, in a user's words.</summary>

@@ -1,4 +1,4 @@
-// Lesson 05-Download: copied from Download/Engine/InFlightPiece.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 05-Download: copied from Download/Engine/InFlightPiece.cs by Lessons/tools. Provided complete; nothing to do here.
 using System.Buffers;
 
 namespace MeTorrent.Download.Engine;

@@ -1,4 +1,4 @@
-// Lesson 05-Download: copied from Download/Engine/PeerSession.Requests.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 05-Download: copied from Download/Engine/PeerSession.Requests.cs by Lessons/tools. Provided complete; nothing to do here.
 using MeTorrent.Peer;
 
 namespace MeTorrent.Download.Engine;

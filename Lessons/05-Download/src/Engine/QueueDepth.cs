@@ -1,4 +1,4 @@
-// Lesson 05-Download: generated from Download/Engine/QueueDepth.cs by Lessons/tools/lessons.cs. Your file: do the TODOs.
+// Lesson 05-Download: generated from Download/Engine/QueueDepth.cs by Lessons/tools. Your file: do the TODOs.
 namespace MeTorrent.Download.Engine;
 
 /// <summary>

@@ -1,4 +1,4 @@
-// Lesson 05-Download: copied from Download/Progress/RateMeter.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 05-Download: copied from Download/Progress/RateMeter.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Download.Progress;
 
 /// <summary>A download rate smoothed over the last few seconds (exponential moving average of samples).</summary>

@@ -1,4 +1,4 @@
-// Lesson 05-Download: copied from Download/Progress/Summary.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 05-Download: copied from Download/Progress/Summary.cs by Lessons/tools. Provided complete; nothing to do here.
 using MeTorrent.Download.Engine;
 
 namespace MeTorrent.Download.Progress;

@@ -1,4 +1,4 @@
-// Lesson 05-Download: copied from Download/Progress/Units.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 05-Download: copied from Download/Progress/Units.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Download.Progress;
 
 /// <summary>Sizes, rates and durations the way people read them: 64.0 MiB, 812.3 MiB/s, 1m05s.</summary>

@@ -1,4 +1,4 @@
-// Lesson 05-Download: copied from Download/Seeding/UploadSlots.cs by Lessons/tools/lessons.cs. Provided complete; nothing to do here.
+// Lesson 05-Download: copied from Download/Seeding/UploadSlots.cs by Lessons/tools. Provided complete; nothing to do here.
 namespace MeTorrent.Download.Seeding;
 
 /// <summary>
