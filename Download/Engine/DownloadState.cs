@@ -128,6 +128,27 @@ public sealed class DownloadState
             return peer.Outstanding.Count > 0 && now - peer.LastBlockTicks > timeout.TotalMilliseconds;
     }
 
+    /// <summary>
+    /// Requests this peer has left unanswered for <paramref name="timeout"/> although it keeps sending
+    /// other blocks: it probably dropped them (a full request queue on its side). They are released
+    /// for anyone to request again; the caller cancels them at the peer.
+    /// </summary>
+    public void ReleaseForgotten(PeerRequests peer, TimeSpan timeout, long now, List<BlockRequest> released)
+    {
+        lock (_lock)
+        {
+            foreach (var (request, sent) in peer.Outstanding)
+                if (now - sent > timeout.TotalMilliseconds && peer.LastBlockTicks > sent)
+                    released.Add(request);
+            foreach (var request in released)
+            {
+                peer.Outstanding.Remove(request);
+                if (_inFlight.TryGetValue(request.Piece, out var piece))
+                    piece.RemoveRequest(request.Begin / Blocks.Size);
+            }
+        }
+    }
+
     private int PickLocked(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
     {
         {
@@ -254,7 +275,7 @@ public sealed class DownloadState
             if (!piece.IsFree(b)) continue;
             var request = new BlockRequest(piece.Index, b * Blocks.Size, piece.BlockLength(b));
             piece.AddRequest(b);
-            peer.Outstanding.Add(request);
+            peer.Outstanding[request] = Environment.TickCount64;
             output[count++] = request;
         }
         return count;
@@ -270,7 +291,7 @@ public sealed class DownloadState
             {
                 if (piece.IsReceived(b) || piece.RequestCount(b) >= MaxEndgameRequesters) continue;
                 var request = new BlockRequest(piece.Index, b * Blocks.Size, piece.BlockLength(b));
-                if (!peer.Outstanding.Add(request)) continue;
+                if (!peer.Outstanding.TryAdd(request, Environment.TickCount64)) continue;
                 piece.AddRequest(b);
                 output[count++] = request;
             }
@@ -281,14 +302,14 @@ public sealed class DownloadState
     private PeerRequests? FindOtherRequester(PeerRequests except, BlockRequest request)
     {
         foreach (var peer in _peers)
-            if (peer != except && peer.Outstanding.Contains(request))
+            if (peer != except && peer.Outstanding.ContainsKey(request))
                 return peer;
         return null;
     }
 
     private void ReleaseAllLocked(PeerRequests peer)
     {
-        foreach (var request in peer.Outstanding)
+        foreach (var request in peer.Outstanding.Keys)
             if (_inFlight.TryGetValue(request.Piece, out var piece))
                 piece.RemoveRequest(request.Begin / Blocks.Size);
         peer.Outstanding.Clear();
