@@ -127,10 +127,27 @@ internal sealed partial class PeerSession
             Stop($"kept us choked for {options.ChokeTimeout.TotalSeconds:0} s");
         else
         {
+            if (now - _lastKeepAlive > KeepAliveMilliseconds)
+            {
+                // BEP 3: peers drop connections silent for about two minutes; an idle seeding link stays open.
+                _lastKeepAlive = now;
+                _ = SendKeepAliveAsync();
+            }
             var forgotten = new List<BlockRequest>();
             _swarm.State.ReleaseForgotten(_requests, options.StallTimeout, now, forgotten);
             if (forgotten.Count > 0)
                 _ = CancelForgottenAsync(forgotten);
+        }
+    }
+
+    private async Task SendKeepAliveAsync()
+    {
+        try
+        {
+            await _connection.SendKeepAliveAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
         }
     }
 
