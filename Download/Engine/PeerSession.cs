@@ -80,6 +80,7 @@ internal sealed partial class PeerSession
             _swarm.State.RemovePeer(_requests, _availabilityCounted ? _connection.PeerPieces : null);
             if (_swarm.Slots.Release(this) is PeerSession next)
                 await next.UnchokeAsync();
+            _server.Release();
             _stop.Dispose();
         }
     }
