@@ -27,6 +27,8 @@ internal sealed partial class PeerSession
     private int _havesRead;
     private bool _availabilityCounted;
     private long _chokedSince = Environment.TickCount64;
+    private long _lastKeepAlive = Environment.TickCount64;
+    private const long KeepAliveMilliseconds = 90_000;
 
     public PeerSession(SwarmContext swarm, PeerConnection connection, PeerRecord record)
     {
@@ -79,6 +81,7 @@ internal sealed partial class PeerSession
             _swarm.State.RemovePeer(_requests, _availabilityCounted ? _connection.PeerPieces : null);
             if (_swarm.Slots.Release(this) is PeerSession next)
                 await next.UnchokeAsync();
+            _server.Release();
             _stop.Dispose();
         }
     }
