@@ -7,5 +7,7 @@ public static class CommandRegistry
     [
         new DecodeCommand(),
         new InfoCommand(),
+        new CreateCommand(),
+        new BenchCommand(),
     ];
 }
