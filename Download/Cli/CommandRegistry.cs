@@ -8,6 +8,8 @@ public static class CommandRegistry
         new DecodeCommand(),
         new InfoCommand(),
         new CreateCommand(),
+        new PeersCommand(),
+        new TrackerCommand(),
         new BenchCommand(),
     ];
 }

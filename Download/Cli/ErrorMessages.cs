@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using MeTorrent.Bencode;
 using MeTorrent.Metainfo;
+using MeTorrent.Tracker;
 
 namespace MeTorrent.Download.Cli;
 
@@ -13,6 +14,7 @@ public static class ErrorMessages
     public static string? Describe(Exception e) => e switch
     {
         MetainfoException or BencodeException => e.Message,
+        TrackerException => e.Message,
         SocketException s => $"network error: {s.Message}",
         IOException or UnauthorizedAccessException => e.Message,
         TimeoutException => e.Message,
