@@ -7,9 +7,11 @@ public static class CommandRegistry
     [
         new DecodeCommand(),
         new InfoCommand(),
+        new CreateCommand(),
         new PeersCommand(),
         new TrackerCommand(),
         new HandshakeCommand(),
         new DownloadPieceCommand(),
+        new BenchCommand(),
     ];
 }
