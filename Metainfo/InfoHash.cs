@@ -8,22 +8,28 @@ public readonly struct InfoHash : IEquatable<InfoHash>
 {
     public const int Length = 20;
 
-    private readonly byte[] _bytes;
+    private static readonly byte[] Zero = new byte[Length];
+
+    private readonly byte[]? _stored;
+
+    // default(InfoHash) reads as twenty zero bytes rather than crashing.
+    private byte[] Raw => _stored ?? Zero;
 
     public InfoHash(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length != Length)
             throw new ArgumentException($"An info hash has {Length} bytes, not {bytes.Length}.", nameof(bytes));
-        _bytes = bytes.ToArray();
+        _stored = bytes.ToArray();
     }
 
-    public ReadOnlySpan<byte> Bytes => _bytes;
+    public ReadOnlySpan<byte> Bytes => Raw;
 
     /// <summary>Lower-case hexadecimal, as the course and most clients print it.</summary>
-    public string Hex => Convert.ToHexStringLower(_bytes);
+    public string Hex => Convert.ToHexStringLower(Raw);
 
-    public byte[] ToArray() => (byte[])_bytes.Clone();
+    public byte[] ToArray() => (byte[])Raw.Clone();
 
+    /// <summary>Parses 40 hexadecimal digits (either case); throws <see cref="FormatException"/> otherwise.</summary>
     public static InfoHash FromHex(string hex)
     {
         if (hex.Length != Length * 2)
@@ -31,11 +37,15 @@ public readonly struct InfoHash : IEquatable<InfoHash>
         return new InfoHash(Convert.FromHexString(hex));
     }
 
+    /// <summary>The SHA-1 of <paramref name="infoDictionaryBytes"/>: the bencoded info dictionary, byte for byte.</summary>
+    public static InfoHash Compute(ReadOnlySpan<byte> infoDictionaryBytes) =>
+        new(System.Security.Cryptography.SHA1.HashData(infoDictionaryBytes));
+
     public bool Equals(InfoHash other) => Bytes.SequenceEqual(other.Bytes);
 
     public override bool Equals(object? obj) => obj is InfoHash other && Equals(other);
 
-    public override int GetHashCode() => BitConverter.ToInt32(_bytes, 0);
+    public override int GetHashCode() => BitConverter.ToInt32(Raw, 0);
 
     public override string ToString() => Hex;
 

@@ -17,7 +17,7 @@ public sealed class Torrent
         bool isMultiFile)
     {
         InfoBytes = infoBytes;
-        InfoHash = new InfoHash(System.Security.Cryptography.SHA1.HashData(infoBytes.Span));
+        InfoHash = InfoHash.Compute(infoBytes.Span);
         Name = name;
         PieceLength = pieceLength;
         PieceHashes = pieceHashes;
@@ -101,9 +101,16 @@ public sealed class Torrent
         return MapToFiles(PieceOffset(piece) + offset, length);
     }
 
-    /// <summary>The file segments that hold <paramref name="length"/> bytes at <paramref name="torrentOffset"/>.</summary>
+    /// <summary>
+    /// The file segments that hold <paramref name="length"/> bytes at <paramref name="torrentOffset"/>, in order;
+    /// their lengths add up to <paramref name="length"/>. Padding files (BEP 47) appear like any other file:
+    /// check <see cref="TorrentFile.IsPadding"/> before touching the disk.
+    /// </summary>
     public IReadOnlyList<FileSegment> MapToFiles(long torrentOffset, int length)
     {
+        if (torrentOffset < 0 || length < 0 || torrentOffset + length > TotalLength)
+            throw new ArgumentOutOfRangeException(nameof(length),
+                $"Bytes {torrentOffset}..{torrentOffset + length} are outside the torrent's {TotalLength} bytes.");
         var segments = new List<FileSegment>(2);
         int fileIndex = FirstFileAt(torrentOffset);
         long position = torrentOffset;
@@ -140,7 +147,14 @@ public sealed class Torrent
     }
 
     /// <summary>Reads and parses a .torrent file.</summary>
-    public static Torrent Load(string path) => TorrentParser.Parse(File.ReadAllBytes(path));
+    public static Torrent Load(string path)
+    {
+        long size = new FileInfo(path).Length;
+        if (size > TorrentParser.MaxTorrentFileLength)
+            throw new MetainfoException(
+                $"{path} is {size} bytes, too large for a .torrent file (the limit is {TorrentParser.MaxTorrentFileLength}).");
+        return TorrentParser.Parse(File.ReadAllBytes(path));
+    }
 
     /// <summary>Parses .torrent bytes.</summary>
     public static Torrent Parse(ReadOnlyMemory<byte> bytes) => TorrentParser.Parse(bytes);

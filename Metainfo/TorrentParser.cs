@@ -14,6 +14,9 @@ public static class TorrentParser
     /// <summary>Torrents larger than this (1 PiB) are refused as absurd.</summary>
     public const long MaxTotalLength = 1L << 50;
 
+    /// <summary>A .torrent larger than this (128 MiB) is refused before it is read (a 100,000-file torrent is ~20 MB).</summary>
+    public const int MaxTorrentFileLength = 128 * 1024 * 1024;
+
     public static Torrent Parse(ReadOnlyMemory<byte> bytes)
     {
         BValue root;
@@ -28,7 +31,7 @@ public static class TorrentParser
         if (root is not BDictionary top)
             throw new MetainfoException("Not a valid torrent file: the top level is not a dictionary.");
         if (top.Get("info"u8) is not BDictionary info)
-            throw new MetainfoException("Invalid torrent: the \"info\" dictionary is missing.");
+            throw new MetainfoException("Invalid torrent: the \"info\" dictionary is missing (or is not a dictionary).");
 
         var infoBytes = info.SourceBytes(bytes);
         string name = RequiredText(info, "name", "info");
@@ -89,6 +92,8 @@ public static class TorrentParser
         var files = info["files"];
         if (length is not null && files is not null)
             throw new MetainfoException("Invalid torrent: the info dictionary has both \"length\" and \"files\".");
+        if (length is not null and not BInteger)
+            throw new MetainfoException("Invalid torrent: \"length\" in the info dictionary is not an integer.");
         if (length is BInteger single)
         {
             CheckLength(single.Value, name);
@@ -100,19 +105,22 @@ public static class TorrentParser
             throw new MetainfoException("Invalid torrent: the \"files\" list is empty.");
 
         var result = new List<TorrentFile>(list.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var layout = new FolderLayout();
         long offset = 0;
         foreach (var entry in list)
         {
             if (entry is not BDictionary file)
                 throw new MetainfoException("Invalid torrent: an entry of \"files\" is not a dictionary.");
             var path = ReadPath(file);
-            long fileLength = RequiredInteger(file, "length", "a file entry");
+            long fileLength = file.Get("length"u8) is BInteger l
+                ? l.Value
+                : throw new MetainfoException("Invalid torrent: \"length\" is missing from a file entry or is not an integer.");
             CheckLength(fileLength, string.Join('/', path));
             // BEP 47: attr "p" marks a padding file; it is part of the piece space but never written.
-            bool isPadding = file["attr"] is BString attr && attr.Text.Contains('p');
-            if (!isPadding && !seen.Add(string.Join('/', path)))
-                throw new MetainfoException($"Invalid torrent: the file \"{string.Join('/', path)}\" is listed twice.");
+            bool isPadding = file.Get("attr"u8) is BString attr && attr.Bytes.Span.Contains((byte)'p');
+            // Padding files are never written, and libtorrent names several of them alike (".pad/16384").
+            if (!isPadding && layout.Conflict(path) is { } conflict)
+                throw new MetainfoException($"Invalid torrent: {conflict}.");
             result.Add(new TorrentFile(path, fileLength, offset, isPadding));
             offset += fileLength;
             if (offset > MaxTotalLength)
@@ -124,7 +132,7 @@ public static class TorrentParser
     private static string[] ReadPath(BDictionary file)
     {
         // "path.utf-8" is a widespread extension for torrents whose "path" is in another encoding.
-        if ((file["path.utf-8"] ?? file["path"]) is not BList { Count: > 0 } components)
+        if ((file.Get("path.utf-8"u8) ?? file.Get("path"u8)) is not BList { Count: > 0 } components)
             throw new MetainfoException("Invalid torrent: a file entry has no \"path\" list.");
         var path = new string[components.Count];
         for (int i = 0; i < path.Length; i++)

@@ -7,5 +7,13 @@ public static class CommandRegistry
     [
         new DecodeCommand(),
         new InfoCommand(),
+        new CreateCommand(),
+        new BenchCommand(),
+        new HandshakeCommand(),
+        new DownloadPieceCommand(),
+        new DownloadCommand(),
+        new DemoCommand(),
+        new PeersCommand(),
+        new TrackerCommand(),
     ];
 }

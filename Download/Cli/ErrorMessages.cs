@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using MeTorrent.Bencode;
 using MeTorrent.Metainfo;
+using MeTorrent.Peer;
+using MeTorrent.Tracker;
 
 namespace MeTorrent.Download.Cli;
 
@@ -13,6 +15,8 @@ public static class ErrorMessages
     public static string? Describe(Exception e) => e switch
     {
         MetainfoException or BencodeException => e.Message,
+        PeerProtocolException => $"peer broke the protocol: {e.Message}",
+        TrackerException => e.Message,
         SocketException s => $"network error: {s.Message}",
         IOException or UnauthorizedAccessException => e.Message,
         TimeoutException => e.Message,

@@ -1,0 +1,46 @@
+using System.Text;
+using MeTorrent.Metainfo;
+using MeTorrent.Tracker;
+
+namespace MeTorrent.Peer;
+
+/// <summary>What a peer said in its handshake: the torrent, its 20-byte id, the extensions it supports.</summary>
+public sealed record Handshake(InfoHash InfoHash, byte[] PeerId, PeerFeatures Features)
+{
+    /// <summary>The peer id as 40 lower-case hex digits (what `metorrent handshake` prints).</summary>
+    public string PeerIdHex => Convert.ToHexStringLower(PeerId);
+
+    /// <summary>The peer id's printable ASCII prefix, e.g. "-TR3000-" or "A2-1-36-0-": names the client.</summary>
+    public string ClientPrefix =>
+        new(Encoding.ASCII.GetString(PeerId).TakeWhile(c => c is >= ' ' and <= '~').ToArray());
+}
+
+/// <summary>
+/// The BEP 3 handshake, 68 bytes: length 19, "BitTorrent protocol", 8 reserved bytes,
+/// the 20-byte info hash, the 20-byte peer id.
+/// </summary>
+public static class HandshakeCodec
+{
+    public const string Protocol = "BitTorrent protocol";
+    public const int Length = 1 + 19 + ReservedBits.Length + InfoHash.Length + Tracker.PeerId.Length; // 68
+
+    /// <summary>The part before the peer id: a receiver can pick the torrent by its info hash first.</summary>
+    public const int PrefixLength = Length - Tracker.PeerId.Length; // 48
+
+    public static void Write(Span<byte> destination, InfoHash infoHash, PeerId peerId, PeerFeatures features)
+    {
+        destination[0] = 19;
+        Encoding.ASCII.GetBytes(Protocol, destination[1..20]);
+        ReservedBits.Write(features, destination[20..28]);
+        infoHash.Bytes.CopyTo(destination[28..48]);
+        peerId.Bytes.CopyTo(destination[48..68]);
+    }
+
+    /// <summary>Checks the protocol string and reads the reserved bits and info hash of the first 48 bytes.</summary>
+    public static (InfoHash InfoHash, PeerFeatures Features) ReadPrefix(ReadOnlySpan<byte> prefix)
+    {
+        if (prefix[0] != 19 || !prefix[1..20].SequenceEqual("BitTorrent protocol"u8))
+            throw new PeerProtocolException("not a BitTorrent handshake (wrong protocol string; an encrypted-only peer?)");
+        return (new InfoHash(prefix[28..48]), ReservedBits.Read(prefix[20..28]));
+    }
+}

@@ -1,0 +1,183 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace MeTorrent.Peer;
+
+public sealed partial class PeerConnection
+{
+    private bool _piecesAnnounced;  // a bitfield / have all / have none may come once, before any have
+
+    /// <summary>
+    /// The next message, after updating the connection's state from it. Throws PeerProtocolException when
+    /// the peer breaks the protocol (bad framing, oversized message, out-of-range index, spare bitfield bits,
+    /// a BEP 6/10 message that was not negotiated), EndOfStreamException when the peer closes,
+    /// TimeoutException when nothing arrives within ReadTimeout. A piece or reject that answers no
+    /// outstanding request is dropped, never returned; so are messages with unknown ids.
+    /// Payload is valid until the next call.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // no allocation when a read has to wait
+    public async ValueTask<PeerMessage> ReceiveAsync(CancellationToken ct)
+    {
+        ThrowIfDisposed();
+        await _receiveLock.WaitAsync(ct);
+        try
+        {
+            ThrowIfDisposed();
+            var token = ArmReadTimeout(_options.ReadTimeout, ct);
+            try
+            {
+                while (true)
+                {
+                    var frame = await _reader.ReadFrameAsync(token);
+                    if (Interpret(frame, out var message))
+                        return message;
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"peer {RemoteEndPoint} sent nothing for {_options.ReadTimeout.TotalSeconds:0.#} s");
+            }
+            finally
+            {
+                DisarmReadTimeout();
+            }
+        }
+        finally
+        {
+            _receiveLock.Release();
+        }
+    }
+
+    /// <summary>Called by the frame reader with a message's id and length, before its body is read.</summary>
+    private int CheckLength(byte id, int length)
+    {
+        var messageId = (MessageId)id;
+        if (!IsKnown(messageId))
+        {
+            if (length > WireLimits.MaxUnknownLength)
+                throw new PeerProtocolException($"unknown message id {id} with {length} bytes");
+            return 0; // skip it
+        }
+        var (exact, max) = WireLimits.For(messageId, _options.PieceCount);
+        if (exact && length != max)
+            throw new PeerProtocolException($"{messageId} message of {length} bytes (must be {max})");
+        if (length > max)
+            throw new PeerProtocolException($"{messageId} message of {length} bytes exceeds the limit of {max}");
+        if (messageId == MessageId.Piece && length < 9 || messageId == MessageId.Extended && length < 2)
+            throw new PeerProtocolException($"{messageId} message of {length} bytes is too short");
+        return length;
+    }
+
+    private static bool IsKnown(MessageId id) =>
+        id is <= MessageId.Port or (>= MessageId.Suggest and <= MessageId.AllowedFast) or MessageId.Extended;
+
+    /// <summary>Updates the state from one frame; false when the message is to be dropped.</summary>
+    private bool Interpret(ReadOnlyMemory<byte> frame, out PeerMessage message)
+    {
+        message = default;
+        if (frame.IsEmpty)
+        {
+            message = new PeerMessage(MessageId.KeepAlive, 0, 0, 0, default);
+            return true;
+        }
+        var id = (MessageId)frame.Span[0];
+        var body = frame[1..];
+        var span = body.Span;
+        if (id is >= MessageId.Suggest and <= MessageId.AllowedFast && !SupportsFast)
+            throw new PeerProtocolException($"{id} message, but the fast extension (BEP 6) was not negotiated");
+        if (id == MessageId.Extended && !SupportsExtensions)
+            throw new PeerProtocolException("extended message, but the extension protocol (BEP 10) was not negotiated");
+
+        switch (id)
+        {
+            case MessageId.Choke:
+                PeerChoking = true;
+                // BEP 6: with the fast extension the peer rejects each request it drops; otherwise a choke drops them all.
+                if (!SupportsFast)
+                    _requests.Clear();
+                break;
+            case MessageId.Unchoke:
+                PeerChoking = false;
+                break;
+            case MessageId.Interested:
+                PeerInterested = true;
+                break;
+            case MessageId.NotInterested:
+                PeerInterested = false;
+                break;
+            case MessageId.Have:
+            {
+                int index = CheckPiece(ReadInt(span, 0), id);
+                _piecesAnnounced = true;
+                PeerPieces[index] = true;
+                message = new PeerMessage(id, index, 0, 0, default);
+                return true;
+            }
+            case MessageId.Bitfield:
+                AnnouncePieces(id);
+                PeerPieces.Overwrite(Bitfield.FromBytes(span, _options.PieceCount).AsSpan());
+                message = new PeerMessage(id, 0, 0, body.Length, body);
+                return true;
+            case MessageId.HaveAll:
+                AnnouncePieces(id);
+                PeerPieces.SetAll();
+                break;
+            case MessageId.HaveNone:
+                AnnouncePieces(id);
+                PeerPieces.ClearAll();
+                break;
+            case MessageId.Request or MessageId.Cancel or MessageId.Reject:
+            {
+                var block = ReadBlock(span, id);
+                if (id == MessageId.Reject && !_requests.Remove(block))
+                    return false; // rejects a request we no longer have (e.g. cancelled): nothing to do
+                message = new PeerMessage(id, block.Piece, block.Begin, block.Length, default);
+                return true;
+            }
+            case MessageId.Piece:
+            {
+                var block = new BlockRequest(ReadInt(span, 0), ReadInt(span, 4), body.Length - 8);
+                if (!_requests.Remove(block))
+                    return false; // never requested, already received, or cancelled: not accepted
+                Interlocked.Add(ref _bytesReceived, block.Length);
+                message = new PeerMessage(id, block.Piece, block.Begin, block.Length, body[8..]);
+                return true;
+            }
+            case MessageId.Port:
+                message = new PeerMessage(id, BinaryPrimitives.ReadUInt16BigEndian(span), 0, 0, default);
+                return true;
+            case MessageId.Suggest or MessageId.AllowedFast:
+                message = new PeerMessage(id, CheckPiece(ReadInt(span, 0), id), 0, 0, default);
+                return true;
+            case MessageId.Extended:
+                message = new PeerMessage(id, span[0], 0, body.Length - 1, body[1..]);
+                return true;
+        }
+        message = new PeerMessage(id, 0, 0, 0, default);
+        return true;
+    }
+
+    private void AnnouncePieces(MessageId id)
+    {
+        if (_piecesAnnounced)
+            throw new PeerProtocolException($"{id} message after the peer already announced its pieces");
+        _piecesAnnounced = true;
+    }
+
+    private int CheckPiece(int index, MessageId id)
+    {
+        if ((uint)index >= (uint)_options.PieceCount)
+            throw new PeerProtocolException($"{id} for piece {index}; the torrent has {_options.PieceCount}");
+        return index;
+    }
+
+    private BlockRequest ReadBlock(ReadOnlySpan<byte> span, MessageId id)
+    {
+        var block = new BlockRequest(CheckPiece(ReadInt(span, 0), id), ReadInt(span, 4), ReadInt(span, 8));
+        if (block.Begin < 0 || block.Length <= 0 || block.Length > WireLimits.BlockLength)
+            throw new PeerProtocolException($"{id} for {block.Length} bytes at {block.Begin} (blocks are 1..{WireLimits.BlockLength} bytes)");
+        return block;
+    }
+
+    private static int ReadInt(ReadOnlySpan<byte> span, int offset) => BinaryPrimitives.ReadInt32BigEndian(span[offset..]);
+}

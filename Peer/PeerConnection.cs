@@ -1,0 +1,199 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using MeTorrent.Metainfo;
+using MeTorrent.Tracker;
+
+namespace MeTorrent.Peer;
+
+/// <summary>
+/// One peer wire connection (BEP 3), after the handshake: the four choke/interest flags, the pieces the
+/// peer has, and typed messages in both directions. Receiving is done by one task at a time; sending is
+/// safe from any task, concurrently with receiving (sends are serialised internally).
+/// Opening one: <see cref="ConnectAsync"/> (we dial), <see cref="AcceptAsync"/> (the peer dialled us),
+/// <see cref="OpenAsync"/> (any duplex stream, e.g. in tests).
+/// </summary>
+public sealed partial class PeerConnection : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly PeerConnectionOptions _options;
+    private readonly FrameReader _reader;
+    private readonly OutstandingRequests _requests = new();
+    private readonly SemaphoreSlim _receiveLock = new(1, 1);
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private byte[] _sendBuffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
+    private int _disposed;
+
+    private PeerConnection(Stream stream, IPEndPoint remote, PeerConnectionOptions options)
+    {
+        if (options.PieceCount <= 0)
+            throw new ArgumentException("PeerConnectionOptions.PieceCount must be the torrent's piece count.", nameof(options));
+        _stream = stream;
+        _options = options;
+        RemoteEndPoint = remote;
+        PeerPieces = new Bitfield(options.PieceCount);
+        _reader = new FrameReader(stream, CheckLength);
+    }
+
+    public IPEndPoint RemoteEndPoint { get; }
+
+    public Handshake RemoteHandshake { get; private set; } = null!;
+
+    /// <summary>Extensions both sides announced: only these may be used on this connection.</summary>
+    public PeerFeatures Features { get; private set; }
+
+    public bool SupportsFast => Features.HasFlag(PeerFeatures.Fast);
+
+    public bool SupportsExtensions => Features.HasFlag(PeerFeatures.Extensions);
+
+    public bool AmChoking { get; private set; } = true;
+    public bool AmInterested { get; private set; }
+    public bool PeerChoking { get; private set; } = true;
+    public bool PeerInterested { get; private set; }
+
+    /// <summary>The pieces the peer has, from its bitfield / have / have all / have none messages.</summary>
+    public Bitfield PeerPieces { get; }
+
+    /// <summary>Payload bytes of accepted piece messages.</summary>
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
+
+    /// <summary>Payload bytes of piece messages we sent.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    /// <summary>Blocks requested and not yet received, rejected or cancelled.</summary>
+    public int OutstandingRequests => _requests.Count;
+
+    private long _bytesReceived;
+    private long _bytesSent;
+
+    /// <summary>Dials <paramref name="endpoint"/> and exchanges handshakes; the peer must answer for <paramref name="infoHash"/>.</summary>
+    public static async Task<PeerConnection> ConnectAsync(IPEndPoint endpoint, InfoHash infoHash, PeerId ourId,
+        PeerConnectionOptions options, CancellationToken ct)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                timeout.CancelAfter(options.ConnectTimeout);
+                try
+                {
+                    await socket.ConnectAsync(endpoint, timeout.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"connecting to {endpoint} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s");
+                }
+            }
+            return await OpenAsync(new NetworkStream(socket, ownsSocket: true), endpoint, infoHash, ourId, options, ct);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Handshakes as the dialling side over an already open duplex <paramref name="stream"/> (owned from now on).</summary>
+    public static async Task<PeerConnection> OpenAsync(Stream stream, IPEndPoint remote, InfoHash infoHash, PeerId ourId,
+        PeerConnectionOptions options, CancellationToken ct)
+    {
+        var connection = new PeerConnection(stream, remote, options);
+        try
+        {
+            await connection.SendHandshakeAsync(infoHash, ourId, ct);
+            var token = connection.ArmReadTimeout(options.HandshakeTimeout, ct);
+            var (theirHash, features) = HandshakeCodec.ReadPrefix((await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct)).Span);
+            if (theirHash != infoHash)
+                throw new PeerProtocolException($"peer {remote} answered for torrent {theirHash.Hex}, not {infoHash.Hex}");
+            var peerId = (await connection.ReadHandshakeBytesAsync(Tracker.PeerId.Length, token, ct)).ToArray();
+            connection.Handshaken(new Handshake(theirHash, peerId, features), ourId);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Takes an incoming connection (seeding): reads the peer's handshake first and answers with ours only if
+    /// <paramref name="accept"/> says we serve that info hash; otherwise closes it with a PeerProtocolException.
+    /// </summary>
+    public static async Task<PeerConnection> AcceptAsync(Socket socket, Func<InfoHash, bool> accept, PeerId ourId,
+        PeerConnectionOptions options, CancellationToken ct)
+    {
+        socket.NoDelay = true;
+        var remote = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        var connection = new PeerConnection(new NetworkStream(socket, ownsSocket: true), remote, options);
+        try
+        {
+            var token = connection.ArmReadTimeout(options.HandshakeTimeout, ct);
+            var (infoHash, features) = HandshakeCodec.ReadPrefix((await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct)).Span);
+            if (!accept(infoHash))
+                throw new PeerProtocolException($"peer {remote} asked for torrent {infoHash.Hex}, which we do not serve");
+            await connection.SendHandshakeAsync(infoHash, ourId, ct);
+            var peerId = (await connection.ReadHandshakeBytesAsync(Tracker.PeerId.Length, token, ct)).ToArray();
+            connection.Handshaken(new Handshake(infoHash, peerId, features), ourId);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void Handshaken(Handshake remote, PeerId ourId)
+    {
+        DisarmReadTimeout();
+        if (remote.PeerId.AsSpan().SequenceEqual(ourId.Bytes))
+            throw new PeerProtocolException($"{RemoteEndPoint} is ourselves (same peer id)");
+        RemoteHandshake = remote;
+        Features = remote.Features & _options.Features;
+    }
+
+    private async ValueTask SendHandshakeAsync(InfoHash infoHash, PeerId ourId, CancellationToken ct)
+    {
+        var bytes = new byte[HandshakeCodec.Length];
+        HandshakeCodec.Write(bytes, infoHash, ourId, _options.Features);
+        await _stream.WriteAsync(bytes, ct);
+    }
+
+    private async ValueTask<ReadOnlyMemory<byte>> ReadHandshakeBytesAsync(int count, CancellationToken token, CancellationToken ct)
+    {
+        try
+        {
+            return await _reader.ReadExactAsync(count, token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"peer {RemoteEndPoint} sent no handshake within {_options.HandshakeTimeout.TotalSeconds:0.#} s");
+        }
+        catch (EndOfStreamException)
+        {
+            throw new EndOfStreamException($"peer {RemoteEndPoint} closed the connection during the handshake");
+        }
+    }
+
+    public override string ToString() => $"peer {RemoteEndPoint}";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        // Closing the stream aborts a pending read or write; then no one is using the buffers.
+        await _stream.DisposeAsync();
+        await _receiveLock.WaitAsync();
+        await _sendLock.WaitAsync();
+        _reader.Dispose();
+        ArrayPool<byte>.Shared.Return(Interlocked.Exchange(ref _sendBuffer, []));
+        _readTimeout?.Dispose();
+        _writeTimeout?.Dispose();
+        _receiveLock.Release();
+        _sendLock.Release();
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}

@@ -1,0 +1,51 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MeTorrent.Tracker;
+
+/// <summary>
+/// The compact peer format: each peer is its address in network byte order followed by a big-endian
+/// 2-byte port — 6 bytes for IPv4 (BEP 23, "peers"), 18 bytes for IPv6 (BEP 7, "peers6").
+/// UDP trackers (BEP 15) use the same layout.
+/// </summary>
+public static class CompactPeers
+{
+    public const int IPv4EntryLength = 6;
+    public const int IPv6EntryLength = 18;
+
+    /// <summary>Reads packed peers; the length must be a multiple of the entry size. Port-0 entries are skipped.</summary>
+    /// <exception cref="FormatException">the length is not a whole number of entries</exception>
+    public static List<IPEndPoint> Parse(ReadOnlySpan<byte> packed, AddressFamily family)
+    {
+        int addressLength = family == AddressFamily.InterNetworkV6 ? 16 : 4;
+        int entry = addressLength + 2;
+        if (packed.Length % entry != 0)
+            throw new FormatException($"a compact {(entry == 6 ? "IPv4" : "IPv6")} peer list is a multiple of {entry} bytes long, not {packed.Length}");
+        var peers = new List<IPEndPoint>(packed.Length / entry);
+        for (int i = 0; i < packed.Length; i += entry)
+        {
+            var address = new IPAddress(packed.Slice(i, addressLength));
+            int port = BinaryPrimitives.ReadUInt16BigEndian(packed.Slice(i + addressLength, 2));
+            if (port != 0)
+                peers.Add(new IPEndPoint(address, port));
+        }
+        return peers;
+    }
+
+    /// <summary>Packs the peers of one family (others are left out) into the compact format.</summary>
+    public static byte[] Write(IEnumerable<IPEndPoint> peers, AddressFamily family)
+    {
+        var chosen = peers.Where(p => p.AddressFamily == family).ToList();
+        int addressLength = family == AddressFamily.InterNetworkV6 ? 16 : 4;
+        var packed = new byte[chosen.Count * (addressLength + 2)];
+        var span = packed.AsSpan();
+        foreach (var peer in chosen)
+        {
+            peer.Address.TryWriteBytes(span, out _);
+            BinaryPrimitives.WriteUInt16BigEndian(span[addressLength..], (ushort)peer.Port);
+            span = span[(addressLength + 2)..];
+        }
+        return packed;
+    }
+}
