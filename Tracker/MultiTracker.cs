@@ -52,7 +52,7 @@ public sealed class MultiTracker : ITrackerClient, IDisposable
 
     public async Task<AnnounceResponse> AnnounceAsync(AnnounceRequest request, CancellationToken ct)
     {
-        var failures = new List<string>();
+        var failures = new List<TrackerException>();
         foreach (var (tierIndex, url) in InTryOrder())
         {
             try
@@ -63,14 +63,16 @@ public sealed class MultiTracker : ITrackerClient, IDisposable
             }
             catch (Exception e) when (!ct.IsCancellationRequested && IsTrackerFailure(e))
             {
-                failures.Add(e is TrackerException t ? $"{url}: {t.Reason}" : $"{url}: {e.Message}");
+                failures.Add(e as TrackerException ?? new TrackerException(url, e.Message, e));
             }
         }
-        if (failures.Count == 0)
-            throw new TrackerException("the torrent lists no trackers");
-        if (failures.Count == 1)
-            throw new TrackerException($"the tracker failed — {failures[0]}");
-        throw new TrackerException($"all {failures.Count} trackers failed — {string.Join("; ", failures)}");
+        throw failures.Count switch
+        {
+            0 => new TrackerException("the torrent lists no trackers"),
+            1 => failures[0],
+            _ => new TrackerException($"all {failures.Count} trackers failed — "
+                + string.Join("; ", failures.Select(f => $"{f.Tracker}: {f.Reason}"))),
+        };
     }
 
     /// <summary>Failures that are the tracker's fault (anything else is a bug and propagates).</summary>

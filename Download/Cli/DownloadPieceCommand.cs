@@ -73,9 +73,22 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         await new PieceDownloader().DownloadAsync(peer, index, piece.Length, torrent.PieceHash(index).ToArray(), piece, cancellation);
     }
 
-    private static Task<List<IPEndPoint>> PeersFromTrackerAsync(Torrent torrent, PeerId peerId, CancellationToken cancellation)
+    /// <summary>One announce (BEP 12 tier order, HTTP or UDP) for the peer list.</summary>
+    private static async Task<List<IPEndPoint>> PeersFromTrackerAsync(Torrent torrent, PeerId peerId, CancellationToken cancellation)
     {
-        _ = (torrent, peerId, cancellation);
-        throw new UserError("no --peer given (asking the tracker is not wired in yet)");
+        if (torrent.TrackerTiers.Count == 0)
+            throw new UserError("the torrent lists no trackers: give peers with --peer ip:port");
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(15) });
+        using var trackers = new MultiTracker(torrent.TrackerTiers, http);
+        var request = new AnnounceRequest(torrent.InfoHash, peerId, 6881)
+        {
+            Left = torrent.TotalLength,
+            Event = AnnounceEvent.Started,
+            Key = (uint)Random.Shared.NextInt64(0, uint.MaxValue + 1L),
+        };
+        var response = await trackers.AnnounceAsync(request, cancellation);
+        if (response.Peers.Count == 0)
+            throw new UserError("the tracker knows no peers for this torrent");
+        return [.. response.Peers];
     }
 }
