@@ -31,28 +31,30 @@ public sealed class RealClientDownloadTests
     }
 
     [Test]
-    public void DownloadsEveryFileFromLibtorrent() => DownloadFrom(ThirdPartySeeders.StartLibtorrent);
+    public void DownloadsEveryFileFromLibtorrent() =>
+        DownloadFrom((ns, payload) => LibtorrentSeeder.Start(ns, payload.TorrentPath, payload.DataDirectory, check: true));
 
     [Test]
-    public void DownloadsEveryFileFromTransmission() => DownloadFrom(ThirdPartySeeders.StartTransmission);
+    public void DownloadsEveryFileFromTransmission() =>
+        DownloadFrom((ns, payload) => TransmissionSeeder.Start(ns, payload.TorrentPath, payload.DataDirectory));
 
     [Test]
-    public void DownloadsEveryFileFromAria2() => DownloadFrom(ThirdPartySeeders.StartAria2);
+    public void DownloadsEveryFileFromAria2() =>
+        DownloadFrom((ns, payload) => Aria2Seeder.Start(ns, payload.TorrentPath, payload.DataDirectory));
 
-    private delegate int SeederStart(NetworkNamespace ns, string torrent, string dataDirectory, string workDirectory);
-
-    private void DownloadFrom(SeederStart startSeeder)
+    private void DownloadFrom(Func<NetworkNamespace, RealClientPayload, Seeder> startSeeder)
     {
         var payload = RealClientPayload.Create(_work);
+        // -o names the folder that receives a multi-file torrent's files directly.
         string outDirectory = Path.Combine(_work, "out");
         using var ns = NetworkNamespace.Create();
-        int port = startSeeder(ns, payload.TorrentPath, payload.SourceDirectory, _work);
+        using var seeder = startSeeder(ns, payload);
 
         var result = MeTorrentCli.RunIn(ns,
-            ["download", "-o", outDirectory, payload.TorrentPath, "--peer", $"127.0.0.1:{port}"], DownloadTimeout);
+            ["download", "-o", outDirectory, payload.TorrentPath, "--peer", seeder.Address], DownloadTimeout);
 
-        Assert.That(result.ExitCode, Is.Zero, $"metorrent download failed:\n{result}");
-        AssertSameFiles(payload, Path.Combine(outDirectory, payload.Name));
+        Assert.That(result.ExitCode, Is.Zero, $"metorrent download failed:\n{result}\nseeder log:\n{seeder.LogTail()}");
+        AssertSameFiles(payload, outDirectory);
     }
 
     private static void AssertSameFiles(RealClientPayload payload, string downloadedRoot)
