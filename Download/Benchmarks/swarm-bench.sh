@@ -151,6 +151,7 @@ wait_listening $TRACKER_PORT 10 || die "the tracker did not start: $(cat "$STATE
 {
   echo "# swarm-bench $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"
+  echo "load average before the run (other work on this machine skews the figures): $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "payload: $SIZE_MB MiB single file, ${PIECE_KIB} KiB pieces; seeders: ${SEEDERS// /, }; runs per downloader: $RUNS"
 } | tee "$STATE/report.md"
 
@@ -172,7 +173,8 @@ for s in $SEEDERS; do start_seeder "$s"; done
 downloader_command() {  # downloader_command CLIENT OUT -> sets CMD
   case $1 in
     metorrent)
-      CMD=("$DOTNET" "$MT_DLL" download -o "$2" "$TORRENT" --quiet)
+      # -o names the output file itself for a single-file torrent
+      CMD=("$DOTNET" "$MT_DLL" download -o "$2/$NAME" "$TORRENT" --quiet)
       if [ -n "$MT_ARGS" ]; then read -ra extra <<<"$MT_ARGS"; CMD+=("${extra[@]}"); fi ;;
     aria2) CMD=(aria2c --dir="$2" --seed-time=0 --enable-dht=false --enable-dht6=false --bt-enable-lpd=false
                 --enable-peer-exchange=false --listen-port=$ARIA2_DL_PORT --interface=127.0.0.1 --disable-ipv6=true
