@@ -151,6 +151,13 @@ wait_listening $TRACKER_PORT 10 || die "the tracker did not start: $(cat "$STATE
 {
   echo "# swarm-bench $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"
+  versions=()
+  uses metorrent && versions+=("MeTorrent $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?') (.NET $("$DOTNET" --list-runtimes | awk '/NETCore.App/ { v = $2 } END { print v }'))")
+  uses libtorrent && versions+=("libtorrent $("$SYS_PY" -c 'import libtorrent; print(libtorrent.__version__)')")
+  uses aria2 && versions+=("$(aria2c --version | head -1 | sed 's/ version//')")
+  uses transmission && versions+=("$(transmission-daemon -V 2>&1 | head -1 | cut -d' ' -f1-2)")
+  uses qbittorrent && versions+=("$(qbittorrent-nox -v 2>&1 | head -1)")
+  echo "clients: $(IFS=,; echo "${versions[*]}" | sed 's/,/, /g')"
   echo "load average before the run (other work on this machine skews the figures): $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "payload: $SIZE_MB MiB single file, ${PIECE_KIB} KiB pieces; seeders: ${SEEDERS// /, }; runs per downloader: $RUNS"
 } | tee "$STATE/report.md"
