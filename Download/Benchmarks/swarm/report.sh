@@ -31,6 +31,9 @@ awk -F'\t' -v bytes="$2" -v order="$3" '
       print ""
       for (i = 1; i <= n; i++) {
         d = names[i]; if (d == "metorrent" || !(d in m)) continue
+        if (ok[d] != runs[d] || ok["metorrent"] != runs["metorrent"]) {
+          printf "MeTorrent / %s wall time: not compared, a download failed\n", label[d]; continue
+        }
         r = m["metorrent"] / m[d]
         printf "MeTorrent / %s wall time: %.2f (MeTorrent is %.2fx %s)\n", label[d], r, \
           (r <= 1 ? 1 / r : r), (r <= 1 ? "as fast" : "as slow")
