@@ -3,27 +3,40 @@ namespace MeTorrent.Bencode;
 /// <summary>
 /// Turns bencoded bytes into <see cref="BValue"/>s (BEP 3). One pass over the input, no copies:
 /// byte strings are slices of the input. Hostile input ends in a <see cref="BencodeException"/>,
-/// never in an out-of-range index, a hang or a huge allocation.
+/// never in an out-of-range index, a hang or a huge allocation. It is a ref struct so that it can keep
+/// the input as a span: the hot loops index bytes directly instead of re-deriving a span each time.
 /// </summary>
-public sealed class BencodeDecoder
+public ref struct BencodeDecoder
 {
     /// <summary>Deepest nesting of lists and dictionaries accepted by default.</summary>
     public const int DefaultMaxDepth = 256;
 
-    private readonly ReadOnlyMemory<byte> _input;
+    /// <summary>
+    /// Most values accepted in one input by default. Every value costs an object of some 60 bytes, so
+    /// "lelele..." would otherwise turn a 100 MB input into gigabytes; a 100,000-file torrent has ~1.1 million.
+    /// </summary>
+    public const int DefaultMaxValues = 5_000_000;
+
+    private readonly ReadOnlyMemory<byte> _input; // decoded strings are slices of this: no copies
+    private readonly ReadOnlySpan<byte> _span;    // the same bytes, for fast reading
     private readonly int _maxDepth;
+    private readonly int _maxValues;
+    private int _valuesLeft;
     private int _position;
 
-    private BencodeDecoder(ReadOnlyMemory<byte> input, int maxDepth)
+    private BencodeDecoder(ReadOnlyMemory<byte> input, int maxDepth, int maxValues)
     {
         _input = input;
+        _span = input.Span;
         _maxDepth = maxDepth;
+        _maxValues = maxValues;
+        _valuesLeft = maxValues;
     }
 
     /// <summary>Decodes exactly one value; anything after it is an error.</summary>
-    public static BValue Decode(ReadOnlyMemory<byte> input, int maxDepth = DefaultMaxDepth)
+    public static BValue Decode(ReadOnlyMemory<byte> input, int maxDepth = DefaultMaxDepth, int maxValues = DefaultMaxValues)
     {
-        var decoder = new BencodeDecoder(input, maxDepth);
+        var decoder = new BencodeDecoder(input, maxDepth, maxValues);
         var value = decoder.ReadValue(depth: 0);
         if (decoder._position != input.Length)
             throw new BencodeException("unexpected data after the end of the value", decoder._position);
@@ -31,26 +44,27 @@ public sealed class BencodeDecoder
     }
 
     /// <summary>Decodes one value at the start of <paramref name="input"/> and reports how many bytes it used.</summary>
-    public static BValue DecodePrefix(ReadOnlyMemory<byte> input, out int consumed, int maxDepth = DefaultMaxDepth)
+    public static BValue DecodePrefix(ReadOnlyMemory<byte> input, out int consumed,
+        int maxDepth = DefaultMaxDepth, int maxValues = DefaultMaxValues)
     {
-        var decoder = new BencodeDecoder(input, maxDepth);
+        var decoder = new BencodeDecoder(input, maxDepth, maxValues);
         var value = decoder.ReadValue(depth: 0);
         consumed = decoder._position;
         return value;
     }
 
-    private ReadOnlySpan<byte> Span => _input.Span;
-
-    private byte Peek()
+    private readonly byte Peek()
     {
-        if (_position >= _input.Length)
+        if ((uint)_position >= (uint)_span.Length)
             throw new BencodeException("unexpected end of input", _position);
-        return Span[_position];
+        return _span[_position];
     }
 
     private BValue ReadValue(int depth)
     {
         int start = _position;
+        if (--_valuesLeft < 0)
+            throw new BencodeException($"more than {_maxValues} values in one input", _position);
         BValue value = Peek() switch
         {
             (byte)'i' => ReadInteger(),
@@ -103,6 +117,8 @@ public sealed class BencodeDecoder
     {
         EnterContainer(depth);
         var dictionary = new BDictionary();
+        bool sortedSoFar = true;
+        ReadOnlySpan<byte> previousKey = default;
         while (Peek() != (byte)'e')
         {
             int keyStart = _position;
@@ -111,8 +127,13 @@ public sealed class BencodeDecoder
             var key = ReadString();
             key.SourceStart = keyStart;
             key.SourceLength = _position - keyStart;
-            if (dictionary.ContainsKey(key.Bytes.Span))
+            // Keys in strictly increasing order (the rule, and the usual case) cannot repeat one another;
+            // only an unsorted dictionary needs a real search.
+            var keyBytes = key.Bytes.Span;
+            sortedSoFar = sortedSoFar && (dictionary.Count == 0 || keyBytes.SequenceCompareTo(previousKey) > 0);
+            if (!sortedSoFar && dictionary.ContainsKey(keyBytes))
                 throw new BencodeException($"duplicate dictionary key \"{key.Text}\"", keyStart);
+            previousKey = keyBytes;
             dictionary.Append(key, ReadValue(depth + 1));
         }
         _position++; // 'e'
@@ -138,7 +159,7 @@ public sealed class BencodeDecoder
         long value = 0;
         while (Peek() != terminator)
         {
-            byte b = Span[_position];
+            byte b = _span[_position];
             if (b is < (byte)'0' or > (byte)'9')
                 throw new BencodeException($"expected a digit or '{(char)terminator}', found {Describe(b)}", _position);
             int digit = b - '0';
@@ -152,7 +173,7 @@ public sealed class BencodeDecoder
         int digits = _position - firstDigit;
         if (digits == 0)
             throw new BencodeException("expected a number, found none", start);
-        if (digits > 1 && Span[firstDigit] == (byte)'0')
+        if (digits > 1 && _span[firstDigit] == (byte)'0')
             throw new BencodeException("numbers may not have leading zeros", start);
         if (negative && value == 0)
             throw new BencodeException("negative zero is not allowed", start);

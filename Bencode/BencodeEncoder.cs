@@ -4,46 +4,92 @@ namespace MeTorrent.Bencode;
 
 /// <summary>
 /// Turns <see cref="BValue"/>s into bencoded bytes (BEP 3). Dictionary keys are written sorted by
-/// their raw bytes, so equal dictionaries always encode to equal bytes.
+/// their raw bytes, so equal dictionaries always encode to equal bytes. Encoding measures the output
+/// first, then writes it into one buffer of exactly that size: no growing, no copying.
 /// </summary>
 public static class BencodeEncoder
 {
     public static byte[] Encode(BValue value)
     {
-        var writer = new ArrayBufferWriter<byte>();
-        Encode(value, writer);
-        return writer.WrittenSpan.ToArray();
+        var output = new byte[EncodedLength(value)];
+        int written = Write(value, output);
+        System.Diagnostics.Debug.Assert(written == output.Length);
+        return output;
     }
 
     public static void Encode(BValue value, IBufferWriter<byte> output)
     {
+        int length = EncodedLength(value);
+        output.Advance(Write(value, output.GetSpan(length)));
+    }
+
+    /// <summary>The number of bytes <paramref name="value"/> encodes to.</summary>
+    public static int EncodedLength(BValue value)
+    {
         switch (value)
         {
             case BString s:
-                WriteString(s.Bytes.Span, output);
-                break;
+                return StringLength(s.Bytes.Length);
             case BInteger i:
-                WriteByte((byte)'i', output);
-                WriteNumber(i.Value, output);
-                WriteByte((byte)'e', output);
-                break;
+                return 2 + DigitCount(i.Value);
             case BList list:
-                WriteByte((byte)'l', output);
-                foreach (var item in list)
-                    Encode(item, output);
-                WriteByte((byte)'e', output);
-                break;
+            {
+                int length = 2;
+                for (int i = 0; i < list.Count; i++)
+                    length = checked(length + EncodedLength(list[i]));
+                return length;
+            }
             case BDictionary dictionary:
-                WriteByte((byte)'d', output);
-                foreach (var (key, item) in SortedByKey(dictionary))
-                {
-                    WriteString(key.Bytes.Span, output);
-                    Encode(item, output);
-                }
-                WriteByte((byte)'e', output);
-                break;
+            {
+                int length = 2;
+                var entries = dictionary.Entries;
+                for (int i = 0; i < entries.Count; i++)
+                    length = checked(length + StringLength(entries[i].Key.Bytes.Length) + EncodedLength(entries[i].Value));
+                return length;
+            }
             default:
-                throw new ArgumentException($"Cannot bencode a {value.GetType().Name}.", nameof(value));
+                throw Unsupported(value);
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> at the start of <paramref name="output"/>; returns the bytes written.</summary>
+    private static int Write(BValue value, Span<byte> output)
+    {
+        switch (value)
+        {
+            case BString s:
+                return WriteString(s.Bytes.Span, output);
+            case BInteger i:
+            {
+                output[0] = (byte)'i';
+                int at = 1 + WriteNumber(i.Value, output[1..]);
+                output[at] = (byte)'e';
+                return at + 1;
+            }
+            case BList list:
+            {
+                output[0] = (byte)'l';
+                int at = 1;
+                for (int i = 0; i < list.Count; i++)
+                    at += Write(list[i], output[at..]);
+                output[at] = (byte)'e';
+                return at + 1;
+            }
+            case BDictionary dictionary:
+            {
+                output[0] = (byte)'d';
+                int at = 1;
+                var entries = SortedByKey(dictionary);
+                for (int i = 0; i < entries.Count; i++)
+                {
+                    at += WriteString(entries[i].Key.Bytes.Span, output[at..]);
+                    at += Write(entries[i].Value, output[at..]);
+                }
+                output[at] = (byte)'e';
+                return at + 1;
+            }
+            default:
+                throw Unsupported(value);
         }
     }
 
@@ -65,23 +111,32 @@ public static class BencodeEncoder
     private static int CompareKeys(KeyValuePair<BString, BValue> a, KeyValuePair<BString, BValue> b) =>
         a.Key.Bytes.Span.SequenceCompareTo(b.Key.Bytes.Span);
 
-    private static void WriteString(ReadOnlySpan<byte> bytes, IBufferWriter<byte> output)
+    private static int WriteString(ReadOnlySpan<byte> bytes, Span<byte> output)
     {
-        WriteNumber(bytes.Length, output);
-        WriteByte((byte)':', output);
-        output.Write(bytes);
+        int at = WriteNumber(bytes.Length, output);
+        output[at++] = (byte)':';
+        bytes.CopyTo(output[at..]);
+        return at + bytes.Length;
     }
 
-    private static void WriteNumber(long number, IBufferWriter<byte> output)
+    private static int WriteNumber(long number, Span<byte> output)
     {
-        var span = output.GetSpan(20);
-        number.TryFormat(span, out int written, provider: System.Globalization.CultureInfo.InvariantCulture);
-        output.Advance(written);
+        number.TryFormat(output, out int written, provider: System.Globalization.CultureInfo.InvariantCulture);
+        return written;
     }
 
-    private static void WriteByte(byte b, IBufferWriter<byte> output)
+    private static int StringLength(int byteCount) => checked(DigitCount(byteCount) + 1 + byteCount);
+
+    private static int DigitCount(long number)
     {
-        output.GetSpan(1)[0] = b;
-        output.Advance(1);
+        if (number == long.MinValue)
+            return 20;
+        int digits = number < 0 ? 2 : 1;
+        for (ulong n = (ulong)Math.Abs(number); n >= 10; n /= 10)
+            digits++;
+        return digits;
     }
+
+    private static ArgumentException Unsupported(BValue value) =>
+        new($"Cannot bencode a {value.GetType().Name}.", nameof(value));
 }

@@ -32,8 +32,10 @@ internal sealed record SourceFiles(string Name, bool IsFolder, IReadOnlyList<Sou
         if (files.Count == 0)
             throw new MetainfoException($"{sourcePath} contains no files.");
         // mktorrent's order: the '/'-joined relative path compared byte by byte (UTF-8), so "a-c" comes before "a/b".
-        files.Sort((a, b) => Utf8Key(a).AsSpan().SequenceCompareTo(Utf8Key(b)));
-        return new SourceFiles(name, IsFolder: true, files);
+        var keys = files.Select(Utf8Key).ToArray();
+        var sorted = files.ToArray();
+        Array.Sort(keys, sorted, Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)));
+        return new SourceFiles(name, IsFolder: true, sorted);
     }
 
     private static void Walk(DirectoryInfo folder, List<string> relative, List<Entry> files, List<string> skipped)
@@ -42,7 +44,9 @@ internal sealed record SourceFiles(string Name, bool IsFolder, IReadOnlyList<Sou
         {
             var path = new List<string>(relative) { entry.Name };
             string shown = string.Join('/', path);
-            if (entry.LinkTarget is not null)
+            if (SafePath.Problem(entry.Name) is { } problem)
+                skipped.Add($"{shown}: {problem} cannot be stored in a torrent");
+            else if (entry.LinkTarget is not null)
                 skipped.Add($"{shown}: symbolic link (not followed)");
             else if (entry is DirectoryInfo sub)
                 Walk(sub, path, files, skipped);

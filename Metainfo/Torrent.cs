@@ -87,6 +87,14 @@ public sealed class Torrent
 
     public int LastPieceLength => (int)(TotalLength - (long)(PieceCount - 1) * PieceLength);
 
+    /// <summary>
+    /// Where <paramref name="file"/> is stored under the folder the user chose: directly for a single-file
+    /// torrent, inside a folder named <see cref="Name"/> for a multi-file one. Always inside
+    /// <paramref name="outputFolder"/> (<see cref="SafePath"/>).
+    /// </summary>
+    public string PathOnDisk(string outputFolder, TorrentFile file) =>
+        SafePath.Combine(outputFolder, IsMultiFile ? [Name, .. file.Path] : file.Path);
+
     /// <summary>Where <paramref name="index"/> starts in the torrent's byte space.</summary>
     public long PieceOffset(int index) => (long)index * PieceLength;
 

@@ -115,7 +115,8 @@ public static class TorrentParser
             long fileLength = file.Get("length"u8) is BInteger l
                 ? l.Value
                 : throw new MetainfoException("Invalid torrent: \"length\" is missing from a file entry or is not an integer.");
-            CheckLength(fileLength, string.Join('/', path));
+            if (fileLength < 0 || fileLength > MaxTotalLength)
+                CheckLength(fileLength, string.Join('/', path));
             // BEP 47: attr "p" marks a padding file; it is part of the piece space but never written.
             bool isPadding = file.Get("attr"u8) is BString attr && attr.Bytes.Span.Contains((byte)'p');
             // Padding files are never written, and libtorrent names several of them alike (".pad/16384").

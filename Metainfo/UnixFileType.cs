@@ -30,9 +30,9 @@ internal static class UnixFileType
             if (LStat(path, stat) != 0)
                 return null;
         }
-        catch (EntryPointNotFoundException)
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            return null; // a C library older than glibc 2.33 has no plain lstat symbol
+            return null; // no "libc" to load, or one older than glibc 2.33 without a plain lstat symbol
         }
         int mode = BitConverter.ToInt32(stat, offset);
         return (mode & TypeMask) == RegularFile;

@@ -9,6 +9,9 @@ namespace MeTorrent.Tracker;
 /// </summary>
 public sealed class HttpTrackerClient : ITrackerClient
 {
+    /// <summary>Sent unless the HttpClient has its own: client name and the version of <see cref="PeerId.ClientPrefix"/>.</summary>
+    public const string UserAgent = "MeTorrent/0.0.1";
+
     private readonly HttpClient _http;
     private readonly TrackerOptions _options;
     private string? _trackerId;
@@ -40,6 +43,8 @@ public sealed class HttpTrackerClient : ITrackerClient
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (_http.DefaultRequestHeaders.UserAgent.Count == 0)
+                message.Headers.TryAddWithoutValidation("User-Agent", UserAgent); // some trackers refuse anonymous clients
             using var answer = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             byte[] body = await ReadBodyAsync(answer, timeout.Token);
             if (!answer.IsSuccessStatusCode)
@@ -70,7 +75,8 @@ public sealed class HttpTrackerClient : ITrackerClient
         if (answer.Content.Headers.ContentLength is long declared && declared > limit)
             throw TooBig();
         await using var stream = await answer.Content.ReadAsStreamAsync(ct);
-        var buffer = new byte[Math.Min(limit + 1, (int)Math.Min(answer.Content.Headers.ContentLength ?? 16384, limit) + 1)];
+        // Start with the declared size (or 16 KiB), grow by doubling, never past limit + 1 (which proves "too big").
+        var buffer = new byte[(int)Math.Min(answer.Content.Headers.ContentLength ?? 16384, limit) + 1];
         int filled = 0;
         while (true)
         {

@@ -11,6 +11,7 @@ namespace MeTorrent.Tracker;
 /// Each request is retransmitted with a doubling time-out; answers with another transaction id are
 /// ignored (late answers to earlier sends, or forgeries). One socket is kept for the client's life, so
 /// the tracker sees the same source port for a connection id. Announces on one client run one at a time.
+/// The URL's path and query (e.g. a passkey) travel in the BEP 41 URL-data option.
 /// </summary>
 public sealed class UdpTrackerClient : ITrackerClient, IDisposable
 {
@@ -49,7 +50,8 @@ public sealed class UdpTrackerClient : ITrackerClient, IDisposable
                 _connectionIdExpiresAt = Environment.TickCount64 + (long)_options.ConnectionIdLifetime.TotalMilliseconds;
             }
             int transaction = NewTransactionId();
-            var packet = UdpTrackerProtocol.AnnounceRequest(_connectionId, transaction, request);
+            var packet = UdpTrackerProtocol.AnnounceRequest(_connectionId, transaction, request,
+                Announce.PathAndQuery is "/" ? null : Announce.PathAndQuery);
             var answer = await ExchangeAsync(socket, packet, transaction, UdpTrackerProtocol.ActionAnnounce, ct);
             return ParseAnnounce(answer.Span, socket.RemoteEndPoint!.AddressFamily);
         }
@@ -134,6 +136,9 @@ public sealed class UdpTrackerClient : ITrackerClient, IDisposable
 
     private AnnounceResponse ParseAnnounce(ReadOnlySpan<byte> packet, AddressFamily family)
     {
+        // opentracker answers a torrent it does not serve with the bare 8-byte header, no reason.
+        if (packet.Length == 8)
+            throw new TrackerException(Name, "refused the announce: empty answer (the tracker does not serve this torrent)") { IsRefusal = true };
         if (packet.Length < UdpTrackerProtocol.AnnounceResponseHeaderLength)
             throw new TrackerException(Name, $"answered an announce with only {packet.Length} bytes");
         int interval = BinaryPrimitives.ReadInt32BigEndian(packet[8..]);

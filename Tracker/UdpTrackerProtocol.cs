@@ -11,7 +11,7 @@ namespace MeTorrent.Tracker;
 /// connect response   action 0 (4) | transaction (4) | connection id (8)                                  = 16 bytes
 /// announce request   connection id (8) | action 1 (4) | transaction (4) | info hash (20) | peer id (20)
 ///                    | downloaded (8) | left (8) | uploaded (8) | event (4) | IP (4) | key (4)
-///                    | num want (4) | port (2)                                                          = 98 bytes
+///                    | num want (4) | port (2) [| BEP 41 options, e.g. 2, length, URL path and query]   ≥ 98 bytes
 /// announce response  action 1 (4) | transaction (4) | interval (4) | leechers (4) | seeders (4) | peers  ≥ 20 bytes
 /// error response     action 3 (4) | transaction (4) | message (rest of the packet)
 /// </code>
@@ -83,6 +83,32 @@ public static class UdpTrackerProtocol
         BinaryPrimitives.WriteUInt32BigEndian(span[88..], request.Key);
         BinaryPrimitives.WriteInt32BigEndian(span[92..], request.NumWant < 0 ? -1 : request.NumWant);
         BinaryPrimitives.WriteUInt16BigEndian(span[96..], (ushort)request.Port);
+        return packet;
+    }
+
+    /// <summary>BEP 41 option: part of the announce URL's path and query (may repeat; the parts are concatenated).</summary>
+    public const byte OptionUrlData = 2;
+
+    /// <summary>
+    /// The 98-byte announce followed by the BEP 41 URL-data options that carry <paramref name="urlData"/>
+    /// (the announce URL's path and query, e.g. "/announce?passkey=x") in pieces of at most 255 bytes:
+    /// type 2, length, bytes. Trackers that do not know BEP 41 ignore what follows the 98 bytes.
+    /// </summary>
+    public static byte[] AnnounceRequest(long connectionId, int transaction, AnnounceRequest request, string? urlData)
+    {
+        var announce = AnnounceRequest(connectionId, transaction, request);
+        var url = Encoding.UTF8.GetBytes(urlData ?? "");
+        var packet = new byte[announce.Length + (url.Length + 254) / 255 * 2 + url.Length];
+        announce.CopyTo(packet, 0);
+        var span = packet.AsSpan(announce.Length);
+        for (int offset = 0; offset < url.Length; offset += 255)
+        {
+            int length = Math.Min(255, url.Length - offset);
+            span[0] = OptionUrlData;
+            span[1] = (byte)length;
+            url.AsSpan(offset, length).CopyTo(span[2..]);
+            span = span[(2 + length)..];
+        }
         return packet;
     }
 

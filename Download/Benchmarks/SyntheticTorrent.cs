@@ -15,7 +15,7 @@ public static class SyntheticTorrent
         long total = 0;
         for (int i = 0; i < fileCount; i++)
         {
-            long length = random.Next(1, 4 * pieceLength);
+            long length = random.Next(1, 8 * pieceLength);
             total += length;
             files.Add(new BDictionary
             {
@@ -23,7 +23,7 @@ public static class SyntheticTorrent
                 { "path", new BList([
                     new BString($"season {i / 10000:00}"),
                     new BString($"disc {i / 100 % 100:00}"),
-                    new BString($"track {i:000000} - {RandomWord(random)} {RandomWord(random)}.flac")]) },
+                    new BString($"track {i:000000} - {RandomWord(random)} {RandomWord(random)} {RandomWord(random)}.flac")]) },
             });
         }
         long pieceCount = (total + pieceLength - 1) / pieceLength;

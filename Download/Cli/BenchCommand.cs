@@ -19,7 +19,7 @@ public sealed class BenchCommand : ICommand, IHasOptions
           dotnet run -c Release --project Download -- bench
 
         Options:
-          --files N      number of files in the synthetic torrent (1 to 1000000, default 100000)
+          --files N      number of files in the synthetic torrent (1 to 400000, default 100000)
           --seconds S    minimum measuring time per benchmark (1 to 60, default 3)
         """;
 
@@ -29,10 +29,10 @@ public sealed class BenchCommand : ICommand, IHasOptions
     public Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
         args.ExpectPositionals(0, 0, "no arguments (see metorrent bench --help)");
-        int fileCount = args.IntOption(100_000, 1, 1_000_000, "--files");
+        int fileCount = args.IntOption(100_000, 1, 400_000, "--files");
         var minimum = TimeSpan.FromSeconds(args.IntOption(3, 1, 60, "--seconds"));
 
-        byte[] torrentBytes = SyntheticTorrent.Create(fileCount, pieceLength: 256 * 1024);
+        byte[] torrentBytes = SyntheticTorrent.Create(fileCount, pieceLength: 128 * 1024);
         var decoded = BencodeDecoder.Decode(torrentBytes);
         var parsed = TorrentParser.Parse(torrentBytes);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -19,7 +19,7 @@ public sealed class CreateCommand : ICommand, IHasOptions
           -t, --tracker URL         a tracker announce URL; repeat for backup trackers (one tier each)
           -l, --piece-length SIZE   bytes per piece: a power of two from 16K to 64M, written as bytes
                                     (262144), with K/M (256K), or as a power of two like mktorrent (18)
-                                    default: chosen from the total size (about 1500 pieces at most)
+                                    default: the smallest of 16K..16M giving at most ~1500 pieces
           -p, --private             set the private flag (BEP 27): peers from the trackers only
           -c, --comment TEXT        a comment stored in the torrent
               --no-date             leave out the creation date (same content, same bytes)
@@ -38,6 +38,9 @@ public sealed class CreateCommand : ICommand, IHasOptions
             throw new UserError($"{target} already exists (use --force to overwrite it)");
         if (Directory.Exists(target))
             throw new UserError($"{target} is a folder; -o needs a file name");
+        string sourceFolder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)) + Path.DirectorySeparatorChar;
+        if (Path.GetFullPath(target).StartsWith(sourceFolder, StringComparison.Ordinal))
+            throw new UserError($"{target} is inside {source}; write the torrent somewhere else, or it would describe itself");
 
         var builder = new TorrentBuilder(source)
         {

@@ -43,6 +43,7 @@ public sealed class PeersCommand : ICommand, IHasOptions
             UseProxy = false, // trackers are dialled directly, whatever http_proxy says
             ConnectTimeout = TimeSpan.FromSeconds(15),
             MaxAutomaticRedirections = 5,
+            AutomaticDecompression = DecompressionMethods.All, // the body limit applies to the decompressed bytes
         });
         using var trackers = new MultiTracker(torrent.TrackerTiers, http);
         var request = new AnnounceRequest(torrent.InfoHash, PeerId.Generate(), port)

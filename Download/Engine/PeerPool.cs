@@ -8,6 +8,9 @@ namespace MeTorrent.Download.Engine;
 /// </summary>
 public sealed class PeerPool(TimeSpan retryDelay)
 {
+    /// <summary>Called when a new address arrives, so the engine can dial it without waiting for its next round.</summary>
+    public Action? Added { get; set; }
+
     private readonly Lock _lock = new();
     private readonly Dictionary<IPEndPoint, PeerRecord> _peers = [];
 
@@ -15,12 +18,15 @@ public sealed class PeerPool(TimeSpan retryDelay)
 
     public PeerRecord Add(IPEndPoint endPoint)
     {
+        PeerRecord? record;
         lock (_lock)
         {
-            if (!_peers.TryGetValue(endPoint, out var record))
-                _peers[endPoint] = record = new PeerRecord(endPoint);
-            return record;
+            if (_peers.TryGetValue(endPoint, out record))
+                return record;
+            _peers[endPoint] = record = new PeerRecord(endPoint);
         }
+        Added?.Invoke();
+        return record;
     }
 
     /// <summary>Records a peer that dialled us, as connected.</summary>

@@ -10,6 +10,38 @@ internal sealed partial class PeerSession
         if (_connection.PeerChoking || !_connection.AmInterested)
             return;
         _chokedSince = long.MaxValue;
+        await _filling.WaitAsync(ct);   // the session task and the engine's poke must not share the buffers at once
+        try
+        {
+            await TopUpAsync(ct);
+        }
+        finally
+        {
+            _filling.Release();
+        }
+    }
+
+    /// <summary>
+    /// Called by the engine's housekeeping: a peer with an empty queue gets no messages, so nothing
+    /// else would make it ask for blocks freed meanwhile (by a choke, a departed peer, a failed piece).
+    /// </summary>
+    public async Task PokeAsync(bool recheckInterest, CancellationToken ct)
+    {
+        try
+        {
+            if (recheckInterest && !_connection.AmInterested)
+                await UpdateInterestAsync(ct);
+            else if (!_connection.PeerChoking && _connection.AmInterested && _connection.OutstandingRequests < _swarm.Options.MinQueueDepth)
+                await FillRequestsAsync(ct);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // the connection is failing; its own task notices and cleans up
+        }
+    }
+
+    private async ValueTask TopUpAsync(CancellationToken ct)
+    {
         int count = _swarm.State.TopUp(_requests, _connection.PeerPieces, _depth.Current, _picked);
         if (count > 0)
         {

@@ -22,6 +22,7 @@ internal sealed partial class PeerSession
     private readonly List<(PeerRequests Peer, BlockRequest Request)> _cancels = [];
     private readonly List<int> _newHaves = [];
     private readonly SemaphoreSlim _sendHaves = new(1, 1);
+    private readonly SemaphoreSlim _filling = new(1, 1);
     private int _havesRead;
     private bool _availabilityCounted;
     private long _chokedSince = Environment.TickCount64;

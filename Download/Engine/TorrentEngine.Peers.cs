@@ -14,16 +14,20 @@ public sealed partial class TorrentEngine
             long now = Environment.TickCount64;
             if (!_swarm.State.IsComplete)
                 ConnectMorePeers(ct);
-            if (now - lastHealthCheck >= 1000)
-            {
+            bool healthCheck = now - lastHealthCheck >= 1000;
+            if (healthCheck)
                 lastHealthCheck = now;
-                foreach (var session in _swarm.Sessions.Keys)
+            foreach (var session in _swarm.Sessions.Keys)
+            {
+                if (healthCheck)
                     session.CheckHealth(now);
+                if (!_swarm.State.IsComplete)
+                    _ = session.PokeAsync(recheckInterest: healthCheck, ct);
             }
             CheckProgress(now);
             try
             {
-                await Task.Delay(Tick, ct);
+                await _wake.WaitAsync(Tick, ct);
             }
             catch (OperationCanceledException)
             {
@@ -108,6 +112,7 @@ public sealed partial class TorrentEngine
         var session = new PeerSession(_swarm, connection, record);
         _swarm.Sessions[session] = 0;
         _swarm.Stats.PeerConnected();
+        Log($"{record}: connected ({(record.IsIncoming ? "incoming" : "outgoing")})");
         try
         {
             await session.RunAsync(ct);
@@ -125,6 +130,12 @@ public sealed partial class TorrentEngine
             await connection.DisposeAsync();
             _swarm.Pool.Disconnected(record, useful: session.BlocksReceived > 0);
         }
+    }
+
+    /// <summary>New peers arrived: run the housekeeping round now.</summary>
+    private void Wake()
+    {
+        try { _wake.Release(); } catch (SemaphoreFullException) { } catch (ObjectDisposedException) { }
     }
 
     /// <summary>Runs a background task and remembers it, so shutdown can wait for it.</summary>

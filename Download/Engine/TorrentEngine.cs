@@ -33,6 +33,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
     private long _lastBytesDone = -1;
     private int _connecting;
     private int _disposed;
+    private readonly SemaphoreSlim _wake = new(0, 1);
 
     private TorrentEngine(Torrent torrent, TorrentStorage storage, Bitfield have, EngineOptions options, IncomingConnections? incoming)
     {
@@ -42,6 +43,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         _swarm.Stats.BytesAlreadyHad = torrent.TotalLength - state.BytesLeft;
         _swarm.Verifier = new PieceVerifier(_swarm, Environment.ProcessorCount, OnComplete, OnFatal);
         _swarm.Pool.AddRange(options.Peers);
+        _swarm.Pool.Added = Wake;
         _incoming = incoming;
         _connectionOptions = new PeerConnectionOptions
         {

@@ -27,6 +27,8 @@ internal sealed class BlockServer(PeerConnection connection, TorrentStorage stor
                 await connection.SendRejectAsync(request, ct);
             return;
         }
+        if (quirk == SeederQuirk.Silent)
+            return;
         if (quirk == SeederQuirk.CorruptBlocks)
             block.Span[request.Length / 2] ^= 0x5A;
         if (quirk == SeederQuirk.DisconnectMidPiece && ++_servedThisConnection > Blocks.CountIn(torrent.PieceLength) / 2)

@@ -13,6 +13,8 @@ internal enum SeederQuirk
     NeverUnchoke,
     /// <summary>Serves half a piece's worth of blocks, then drops the connection.</summary>
     DisconnectMidPiece,
+    /// <summary>Unchokes, then ignores every request: the downloader must time the requests out and ask others.</summary>
+    Silent,
     /// <summary>Waits 2 ms before each block (at most ~8 MiB/s): lets tests stop a download part way.</summary>
     Slow,
 }

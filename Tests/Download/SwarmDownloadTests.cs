@@ -87,3 +87,40 @@ public class SwarmDownloadTests
 
     private static long PaddingBytes(MeTorrent.Download.Demo.DemoSwarm swarm) => swarm.Torrent.Files.Where(f => f.IsPadding).Sum(f => f.Length);
 }
+
+/// <summary>Peers that cost only time: one that never unchokes, one that accepts requests and never answers.</summary>
+[Stage(5)]
+public class UnhelpfulPeerTests
+{
+    [TestCase(nameof(SeederQuirk.NeverUnchoke), "kept us choked")]
+    [TestCase(nameof(SeederQuirk.Silent), "sent nothing for")]
+    public async Task IsDroppedAndItsBlocksGoToAnotherPeer(string behaviour, string reason)
+    {
+        var quirk = Enum.Parse<SeederQuirk>(behaviour);
+        using var deadline = Deadline();
+        await using var swarm = await SwarmAsync(1 << 20, multiFile: false, 64 * 1024, seeders: 0, deadline.Token);
+        var bad = await swarm.AddSeederAsync(quirk, deadline.Token);
+        var slow = await swarm.AddSeederAsync(SeederQuirk.Slow, deadline.Token);
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var options = new EngineOptions
+        {
+            Peers = [bad.ListenEndPoint!],
+            UseTrackers = false,
+            StallTimeout = TimeSpan.FromSeconds(1),
+            ChokeTimeout = TimeSpan.FromSeconds(1),
+            RetryDelay = TimeSpan.FromSeconds(30),
+            Log = log.Enqueue,
+        };
+        await using (var engine = await TorrentEngine.StartAsync(swarm.Torrent, swarm.DownloadPath, options, deadline.Token))
+        {
+            // Alone with the bad peer, the engine must give up on it by itself ...
+            await WaitUntilAsync(() => log.Any(line => line.Contains(bad.ListenEndPoint!.ToString()) && line.Contains(reason)), deadline.Token);
+            await WaitUntilAsync(() => engine.Stats.ConnectedPeers == 0, deadline.Token);
+            // ... and the blocks it held go to the next peer.
+            engine.AddPeer(slow.ListenEndPoint!);
+            await engine.Completion.WaitAsync(deadline.Token);
+        }
+        Assert.That(swarm.Verify(swarm.DownloadPath), Is.True);
+        Assert.That(bad.Stats.BlocksUploaded, Is.Zero);
+    }
+}

@@ -16,6 +16,7 @@ internal static class SwarmHelpers
         ChokeTimeout = TimeSpan.FromSeconds(1),
         RetryDelay = TimeSpan.FromMilliseconds(200),
         NoProgressTimeout = TimeSpan.FromSeconds(20),
+        Log = line => NUnit.Framework.TestContext.Progress.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"),
     };
 
     public static CancellationTokenSource Deadline(int seconds = 60) => new(TimeSpan.FromSeconds(seconds));

@@ -19,7 +19,7 @@ public class HttpTrackerClientTests
     [TearDown]
     public void TearDown() => _http.Dispose();
 
-    private HttpTrackerClient Client(string url) => new(new Uri(url), _http, TestRequests.FastOptions);
+    private HttpTrackerClient Client(string url, TrackerOptions? options = null) => new(new Uri(url), _http, options ?? TestRequests.PatientOptions);
 
     [Test]
     public async Task AnnouncesToOurTrackerAndSeesTheOtherPeer()
@@ -114,7 +114,7 @@ public class HttpTrackerClientTests
         var huge = new byte[3 << 20];
         Array.Fill(huge, (byte)'x');
         await using var fake = new FakeHttpTracker(_ => FakeHttpTracker.Response("200 OK", huge, declareLength));
-        var client = new HttpTrackerClient(new Uri(fake.AnnounceUrl), _http, TestRequests.FastOptions with { MaxResponseBytes = 64 * 1024 });
+        var client = new HttpTrackerClient(new Uri(fake.AnnounceUrl), _http, TestRequests.PatientOptions with { MaxResponseBytes = 64 * 1024 });
         var e = await TestRequests.FailureOf(() => client.AnnounceAsync(TestRequests.Announce(1), CancellationToken.None));
         Assert.That(e.Reason, Is.EqualTo("answered more than 65536 bytes, far more than an announce response needs"));
     }
@@ -123,7 +123,7 @@ public class HttpTrackerClientTests
     public async Task ATrackerThatNeverAnswersTimesOut()
     {
         await using var fake = new FakeHttpTracker(_ => null);
-        var e = await TestRequests.FailureOf(() => Client(fake.AnnounceUrl).AnnounceAsync(TestRequests.Announce(1), CancellationToken.None));
+        var e = await TestRequests.FailureOf(() => Client(fake.AnnounceUrl, TestRequests.FastOptions).AnnounceAsync(TestRequests.Announce(1), CancellationToken.None));
         Assert.That(e.Message, Is.EqualTo($"tracker {fake.AnnounceUrl}: no answer within 0.5 s"));
     }
 

@@ -80,7 +80,8 @@ public class MultiTrackerTests
 
         string[] dead = [error500.AnnounceUrl, garbage.AnnounceUrl, refusal.AnnounceUrl, silentHttp.AnnounceUrl, silentUdp.AnnounceUrl, closed, "wss://t.example/announce", "not a url"];
         string good = server.HttpAnnounceUrl.ToString();
-        using var multi = new MultiTracker([dead, [good]], http, TestRequests.FastOptions);
+        using var multi = new MultiTracker([dead, [good]],
+            url => TrackerClientFactory.Create(url, http, url == good ? TestRequests.PatientOptions : TestRequests.FastOptions));
 
         var response = await multi.AnnounceAsync(TestRequests.Announce(7201), CancellationToken.None);
         Assert.That(response.TrackerUrl, Is.EqualTo(good));
@@ -95,7 +96,7 @@ public class MultiTrackerTests
         await using var error500 = new FakeHttpTracker(_ => FakeHttpTracker.Response("500 Internal Server Error", []));
         string good = server.UdpAnnounceUrl!.ToString();
         // Seed 0 happens to put the good tracker last; whatever the order, it ends up first.
-        using var multi = new MultiTracker([[error500.AnnounceUrl, good]], url => TrackerClientFactory.Create(url, http, TestRequests.FastOptions), new Random(0));
+        using var multi = new MultiTracker([[error500.AnnounceUrl, good]], url => TrackerClientFactory.Create(url, http, TestRequests.PatientOptions), new Random(0));
 
         await multi.AnnounceAsync(TestRequests.Announce(7202), CancellationToken.None);
         Assert.That(multi.Tiers[0], Is.EqualTo(new[] { good, error500.AnnounceUrl }));

@@ -12,8 +12,9 @@ namespace MeTorrent.Tests.Tracker;
 public class UdpTrackerClientTests
 {
     private static readonly UdpTrackerOptions Fast = TestRequests.FastOptions.Udp;
+    private static readonly UdpTrackerOptions Patient = TestRequests.PatientOptions.Udp;
 
-    private static UdpTrackerClient Client(string url, UdpTrackerOptions? options = null) => new(new Uri(url), options ?? Fast);
+    private static UdpTrackerClient Client(string url, UdpTrackerOptions? options = null) => new(new Uri(url), options ?? Patient);
 
     private static int Transaction(byte[] request) => BinaryPrimitives.ReadInt32BigEndian(request.AsSpan(12));
 
@@ -63,7 +64,7 @@ public class UdpTrackerClientTests
     {
         await using var server = await TrackerServer.StartAsync(IPAddress.Loopback, 0, CancellationToken.None);
         await using var proxy = new LossyUdpProxy(server.UdpAnnounceUrl!, dropFirst: 0);
-        using var client = Client(proxy.AnnounceUrl, Fast with { ConnectionIdLifetime = TimeSpan.Zero });
+        using var client = Client(proxy.AnnounceUrl, Patient with { ConnectionIdLifetime = TimeSpan.Zero });
         await client.AnnounceAsync(TestRequests.Announce(7105), CancellationToken.None);
         await client.AnnounceAsync(TestRequests.Announce(7105), CancellationToken.None);
         Assert.That(proxy.ClientActions, Is.EqualTo(new[] { 0, 1, 0, 1 }));
@@ -74,18 +75,19 @@ public class UdpTrackerClientTests
     {
         await using var server = await TrackerServer.StartAsync(IPAddress.Loopback, 0, CancellationToken.None);
         await using var proxy = new LossyUdpProxy(server.UdpAnnounceUrl!, dropFirst: 2);
-        using var client = Client(proxy.AnnounceUrl);
+        using var client = Client(proxy.AnnounceUrl, Patient with { InitialTimeout = TimeSpan.FromMilliseconds(200) });
         var response = await client.AnnounceAsync(TestRequests.Announce(7106), CancellationToken.None);
         Assert.That(response.Interval, Is.EqualTo(server.Interval));
         Assert.That(proxy.Dropped, Is.EqualTo(2));
-        Assert.That(proxy.ClientActions, Is.EqualTo(new[] { 0, 0, 0, 1 }), "the connect was sent three times, the announce once");
+        Assert.That(proxy.ClientActions.Take(3), Is.EqualTo(new[] { 0, 0, 0 }), "the connect was sent again after each loss");
+        Assert.That(proxy.ClientActions[^1], Is.EqualTo(1));
     }
 
     [Test]
     public async Task GivesUpAfterMaxAttempts_WithBackOff()
     {
         await using var silent = new FakeUdpTracker(_ => []);
-        using var client = Client(silent.AnnounceUrl);
+        using var client = Client(silent.AnnounceUrl, Fast);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var e = await TestRequests.FailureOf(() => client.AnnounceAsync(TestRequests.Announce(1), CancellationToken.None));
         Assert.That(e.Message, Is.EqualTo($"tracker {silent.AnnounceUrl}: no answer after 3 tries (0.7 s)"));
@@ -118,6 +120,29 @@ public class UdpTrackerClientTests
     }
 
     [Test]
+    public async Task SendsTheUrlPathAndQueryAsBep41UrlData()
+    {
+        await using var fake = new FakeUdpTracker(request => Action(request) == 0
+            ? [UdpTrackerProtocol.ConnectResponse(Transaction(request), 7)]
+            : [UdpTrackerProtocol.AnnounceResponse(Transaction(request), 60, 0, 0, [])]);
+        using var client = Client(fake.AnnounceUrl + "?passkey=abc");
+        await client.AnnounceAsync(TestRequests.Announce(1), CancellationToken.None);
+
+        var announce = fake.Received[1];
+        Assert.That(announce[..UdpTrackerProtocol.AnnounceRequestLength], Has.Length.EqualTo(98));
+        Assert.That(announce[98..], Is.EqualTo((byte[])[2, 21, .. "/announce?passkey=abc"u8]));
+    }
+
+    [Test]
+    public void SplitsLongUrlDataIntoOptionsOf255Bytes()
+    {
+        string url = "/" + new string('x', 299);
+        var packet = UdpTrackerProtocol.AnnounceRequest(1, 2, TestRequests.Announce(1), url);
+        Assert.That(packet, Has.Length.EqualTo(98 + 2 + 255 + 2 + 45));
+        Assert.That((packet[98], packet[99], packet[98 + 257], packet[98 + 258]), Is.EqualTo(((byte)2, (byte)255, (byte)2, (byte)45)));
+    }
+
+    [Test]
     public async Task AnErrorActionIsARefusal()
     {
         await using var fake = new FakeUdpTracker(request => Action(request) == 0
@@ -133,6 +158,7 @@ public class UdpTrackerClientTests
         Assert.That(fake.Received.Select(Action), Is.EqualTo(new[] { 0, 1, 0, 1 }));
     }
 
+    [TestCase(8, "refused the announce: empty answer")]
     [TestCase(10, "only 10 bytes")]
     [TestCase(27, "multiple of 6")]
     public async Task AMalformedAnnounceAnswerIsAnError(int length, string expected)
@@ -155,7 +181,7 @@ public class UdpTrackerClientTests
         string url;
         await using (var gone = new FakeUdpTracker(_ => []))
             url = gone.AnnounceUrl;
-        using var client = Client(url, Fast with { InitialTimeout = TimeSpan.FromSeconds(5) });
+        using var client = Client(url, Patient with { InitialTimeout = TimeSpan.FromSeconds(5) });
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var e = await TestRequests.FailureOf(() => client.AnnounceAsync(TestRequests.Announce(1), CancellationToken.None));
         Assert.That(e.Message, Is.EqualTo($"tracker {url}: refused (nothing listens on that UDP port)"));

@@ -41,7 +41,7 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             {
                 client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
             {
                 if (_stop.IsCancellationRequested)
                     return;
@@ -89,12 +89,11 @@ internal sealed class HttpFrontEnd : IAsyncDisposable
             return ("200 OK", HttpAnnounceAnswer.Failure(failure));
         }
         var answer = _swarms.Announce(parsed!.Announce);
-        _options.Log?.Invoke($"http {Describe(parsed.Announce)} -> {answer.Peers.Count} peers");
+        if (answer is null)
+            return ("200 OK", HttpAnnounceAnswer.Failure(Swarms.FullMessage));
+        _options.Log?.Invoke($"http {parsed.Announce.Summary} -> {answer.Peers.Count} peers");
         return ("200 OK", HttpAnnounceAnswer.Success(answer, _options, parsed.Compact, parsed.NoPeerId));
     }
-
-    internal static string Describe(PeerAnnounce a) =>
-        $"{a.Endpoint} {a.InfoHash.Hex[..8]}… {(a.Event == AnnounceEvent.None ? "" : a.Event.ToString().ToLowerInvariant() + " ")}left={a.Left?.ToString() ?? "?"}";
 
     /// <summary>Reads up to the blank line that ends the headers; returns the request target of a GET, or null.</summary>
     private static async Task<string?> ReadRequestTargetAsync(NetworkStream stream, CancellationToken ct)

@@ -10,7 +10,12 @@ namespace MeTorrent.Tracker.Server;
 /// <param name="Left">bytes the peer still misses; null when it did not say</param>
 /// <param name="Event">started, completed, stopped or none</param>
 /// <param name="NumWant">peers wanted; null for the default</param>
-internal sealed record PeerAnnounce(InfoHash InfoHash, byte[] PeerId, IPEndPoint Endpoint, long? Left, AnnounceEvent Event, int? NumWant);
+internal sealed record PeerAnnounce(InfoHash InfoHash, byte[] PeerId, IPEndPoint Endpoint, long? Left, AnnounceEvent Event, int? NumWant)
+{
+    /// <summary>One line for the log, e.g. "127.0.0.1:6881 d69f91e6… started left=92063".</summary>
+    public string Summary =>
+        $"{Endpoint} {InfoHash.Hex[..8]}… {(Event == AnnounceEvent.None ? "" : Event.ToString().ToLowerInvariant() + " ")}left={Left?.ToString() ?? "?"}";
+}
 
 /// <summary>What the swarm answers: some other peers, and its seeder and leecher counts.</summary>
 internal sealed record SwarmAnswer(IReadOnlyList<SwarmPeer> Peers, int Seeders, int Leechers);

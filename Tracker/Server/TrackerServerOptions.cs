@@ -29,6 +29,9 @@ public sealed record TrackerServerOptions
     /// <summary>The most peers one answer holds, whatever numwant asks.</summary>
     public int MaxNumWant { get; init; } = 200;
 
+    /// <summary>The most torrents tracked at once; announces for new ones are refused beyond it, so memory stays bounded.</summary>
+    public int MaxSwarms { get; init; } = 100_000;
+
     /// <summary>The clock; tests pass a manual one to expire peers and connection ids without waiting.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -90,7 +90,9 @@ internal sealed class UdpFrontEnd : IAsyncDisposable
             numWant < 0 ? null : numWant);
 
         var answer = _swarms.Announce(announce);
-        _options.Log?.Invoke($"udp  {HttpFrontEnd.Describe(announce)} -> {answer.Peers.Count} peers");
+        if (answer is null)
+            return UdpTrackerProtocol.ErrorResponse(transaction, Swarms.FullMessage);
+        _options.Log?.Invoke($"udp  {announce.Summary} -> {answer.Peers.Count} peers");
         var peers = CompactPeers.Write(answer.Peers.Select(p => p.Endpoint), address.AddressFamily);
         return UdpTrackerProtocol.AnnounceResponse(transaction, (int)_options.Interval.TotalSeconds, answer.Leechers, answer.Seeders, peers);
     }

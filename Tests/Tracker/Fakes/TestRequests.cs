@@ -12,7 +12,14 @@ public static class TestRequests
     public static AnnounceRequest Announce(int port, InfoHash? infoHash = null, AnnounceEvent e = AnnounceEvent.Started, long left = 1000) =>
         new(infoHash ?? RandomInfoHash(), PeerId.Generate(), port) { Event = e, Left = left, Key = 0x1234abcd };
 
-    /// <summary>Short time-outs so failure tests take a fraction of a second.</summary>
+    /// <summary>Generous time-outs for exchanges that should succeed, so a loaded machine never fails them.</summary>
+    public static TrackerOptions PatientOptions => new()
+    {
+        HttpTimeout = TimeSpan.FromSeconds(15),
+        Udp = new UdpTrackerOptions { InitialTimeout = TimeSpan.FromMilliseconds(500), MaxAttempts = 5 },
+    };
+
+    /// <summary>Short time-outs so failure tests take a fraction of a second (only for trackers meant to fail).</summary>
     public static TrackerOptions FastOptions => new()
     {
         HttpTimeout = TimeSpan.FromMilliseconds(500),
