@@ -126,19 +126,25 @@ public sealed partial class PeerConnection
                 AnnouncePieces(id);
                 PeerPieces.ClearAll();
                 break;
-            case MessageId.Request or MessageId.Cancel or MessageId.Reject:
+            case MessageId.Request or MessageId.Cancel:
             {
                 var block = ReadBlock(span, id);
-                if (id == MessageId.Reject && !_requests.Remove(block))
-                    return false; // rejects a request we no longer have (e.g. cancelled): nothing to do
+                message = new PeerMessage(id, block.Piece, block.Begin, block.Length, default);
+                return true;
+            }
+            case MessageId.Reject:
+            {
+                var block = ReadBlock(span, id);
+                if (!Settle(block, id))
+                    return false; // answers a request we cancelled: nothing more to do
                 message = new PeerMessage(id, block.Piece, block.Begin, block.Length, default);
                 return true;
             }
             case MessageId.Piece:
             {
                 var block = new BlockRequest(ReadInt(span, 0), ReadInt(span, 4), body.Length - 8);
-                if (!_requests.Remove(block))
-                    return false; // never requested, already received, or cancelled: not accepted
+                if (!Settle(block, id))
+                    return false; // late (cancelled, or dropped by a choke): not accepted
                 Interlocked.Add(ref _bytesReceived, block.Length);
                 message = new PeerMessage(id, block.Piece, block.Begin, block.Length, body[8..]);
                 return true;
@@ -155,6 +161,19 @@ public sealed partial class PeerConnection
         }
         message = new PeerMessage(id, 0, 0, 0, default);
         return true;
+    }
+
+    /// <summary>
+    /// True if a piece or reject answers an outstanding request; false if it answers one we withdrew.
+    /// Anything else was never asked for: BEP 6 says to close the connection; without BEP 6 a choke
+    /// silently drops our requests, so a late piece is only dropped.
+    /// </summary>
+    private bool Settle(BlockRequest block, MessageId id)
+    {
+        var answer = _requests.Settle(block);
+        if (answer == PendingRequests.Answer.Unexpected && SupportsFast)
+            throw new PeerProtocolException($"{id} {block.Piece}:{block.Begin}+{block.Length} answers no request of ours");
+        return answer == PendingRequests.Answer.Expected;
     }
 
     private void AnnouncePieces(MessageId id)

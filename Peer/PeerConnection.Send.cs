@@ -73,11 +73,11 @@ public sealed partial class PeerConnection
         }, requests, ct, size: requests.Count * MessageWriter.RequestLength);
     }
 
-    /// <summary>Withdraws a request; a piece that still arrives for it is dropped.</summary>
+    /// <summary>Withdraws a request; a piece (or, under BEP 6, reject) that still arrives for it is dropped.</summary>
     public ValueTask SendCancelAsync(BlockRequest request, CancellationToken ct)
     {
         CheckOurBlock(request);
-        _requests.Remove(request);
+        _requests.Cancel(request, answerStillDue: SupportsFast);
         return SendAsync(static (buffer, request) => MessageWriter.WithBlock(buffer, MessageId.Cancel, request), request, ct);
     }
 

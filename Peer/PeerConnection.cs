@@ -18,7 +18,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
     private readonly Stream _stream;
     private readonly PeerConnectionOptions _options;
     private readonly FrameReader _reader;
-    private readonly OutstandingRequests _requests = new();
+    private readonly PendingRequests _requests = new();
     private readonly SemaphoreSlim _receiveLock = new(1, 1);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private byte[] _sendBuffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);

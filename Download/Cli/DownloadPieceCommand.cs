@@ -70,6 +70,8 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
             ReadTimeout = TimeSpan.FromSeconds(30), // Transmission unchokes only on its 10 s timer
         };
         await using var peer = await PeerConnection.ConnectAsync(endpoint, torrent.InfoHash, peerId, options, cancellation);
+        if (peer.SupportsFast)
+            await peer.SendBitfieldAsync(new Bitfield(torrent.PieceCount), cancellation); // "have none" (BEP 6)
         await new PieceDownloader().DownloadAsync(peer, index, piece.Length, torrent.PieceHash(index).ToArray(), piece, cancellation);
     }
 

@@ -65,6 +65,13 @@ public class PieceDownloaderTests
     }
 
     [Test]
+    public async Task UnderFastAnUnrequestedBlockIsAProtocolError()
+    {
+        await using var seeder = TestSeeder.Start(Torrent, new() { SendUnrequestedPiece = true, Fast = true });
+        Assert.That(() => Download(seeder, 4), Throws.TypeOf<PeerProtocolException>());
+    }
+
+    [Test]
     public async Task BadDataFailsTheHashCheck()
     {
         await using var seeder = TestSeeder.Start(Torrent, new() { CorruptData = true });

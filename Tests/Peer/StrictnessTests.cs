@@ -182,11 +182,34 @@ public class StrictnessTests
     }
 
     [Test]
-    public async Task ARejectForNothingOutstandingIsDropped()
+    public async Task UnderFastARejectForARequestNeverSentIsRefused()
     {
         await Connect(fast: true);
-        await Send(Frame(16, Ints(1, 0, 16384)), Frame(1));
+        await Send(Frame(16, Ints(1, 0, 16384)));
+        Assert.That(Next, Throws.TypeOf<PeerProtocolException>().With.Message.Contains("answers no request"));
+    }
+
+    [Test]
+    public async Task UnderFastAnUnrequestedPieceIsRefused()
+    {
+        await Connect(fast: true);
+        await Send(Frame(7, [.. Ints(1, 0), 1, 2, 3, 4]));
+        Assert.That(Next, Throws.TypeOf<PeerProtocolException>());
+        Assert.That(_ours.BytesReceived, Is.Zero);
+    }
+
+    [Test]
+    public async Task UnderFastTheAnswerToACancelledRequestIsDropped()
+    {
+        await Connect(fast: true);
+        BlockRequest first = new(1, 0, 4), second = new(1, 4, 4);
+        await _ours.SendRequestsAsync([first, second], default);
+        await _ours.SendCancelAsync(first, default);
+        await _ours.SendCancelAsync(second, default);
+        Assert.That(_ours.OutstandingRequests, Is.Zero);
+        await Send(Frame(7, [.. Ints(1, 0), 1, 2, 3, 4]), Frame(16, Ints(1, 4, 4)), Frame(1));
         Assert.That((await Next()).Id, Is.EqualTo(MessageId.Unchoke));
+        Assert.That(_ours.BytesReceived, Is.Zero);
     }
 
     [Test]

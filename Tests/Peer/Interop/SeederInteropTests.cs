@@ -100,8 +100,15 @@ public class Aria2InteropTests : SeederInteropTests
 [TestFixture, Stage(4), Interop]
 public class TransmissionInteropTests : SeederInteropTests
 {
-    protected override TimeSpan PauseBetweenConnections => TimeSpan.FromSeconds(2);
+    protected override TimeSpan PauseBetweenConnections => TransmissionSeeder.ReconnectPause;
 
     protected override Seeder StartSeeder(NetworkNamespace ns, SeedPayload payload) =>
         TransmissionSeeder.Start(ns, payload.TorrentPath, payload.DataDir, 51413);
+}
+
+[TestFixture, Stage(4), Interop]
+public class QbittorrentInteropTests : SeederInteropTests
+{
+    protected override Seeder StartSeeder(NetworkNamespace ns, SeedPayload payload) =>
+        QbittorrentSeeder.Start(ns, payload.TorrentPath, payload.DataDir, 6883);
 }

@@ -33,14 +33,18 @@ public abstract class Seeder : IDisposable
     /// <summary>Scratch folder for the client's configuration, state and log.</summary>
     public string WorkDir { get; }
 
+    /// <summary>Where the client's stdout and stderr go.</summary>
     protected string LogPath => Path.Combine(WorkDir, "client.log");
+
+    /// <summary>The log worth showing when something fails (the client's own log file, if it keeps one).</summary>
+    protected virtual string DiagnosticLogPath => LogPath;
 
     /// <summary>The last lines of the client's log, for failure messages.</summary>
     public string LogTail()
     {
         try
         {
-            var lines = File.ReadAllLines(LogPath);
+            var lines = File.ReadAllLines(DiagnosticLogPath);
             return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 15)));
         }
         catch (IOException)

@@ -16,6 +16,9 @@ public sealed class TransmissionSeeder : Seeder
 
     public int RpcPort { get; }
 
+    /// <summary>How long to wait between two connections from 127.0.0.1 (it drops quicker reconnections).</summary>
+    public static readonly TimeSpan ReconnectPause = TimeSpan.FromSeconds(2);
+
     public static TransmissionSeeder Start(NetworkNamespace ns, string torrentPath, string dataDir, int port = 51413,
         int rpcPort = 9091, TimeSpan? readyTimeout = null)
     {
@@ -40,6 +43,9 @@ public sealed class TransmissionSeeder : Seeder
                 return info.Contains("Percent Done: 100%") && (info.Contains("State: Seeding") || info.Contains("State: Idle"));
             }, timeout, "seeding (verified 100%)");
             seeder.WaitForPeerPort(timeout);
+            // The port probe was a connection from 127.0.0.1; Transmission drops the next one from the same IP
+            // if it comes within about a second.
+            Thread.Sleep(ReconnectPause);
             return seeder;
         }
         catch
