@@ -42,6 +42,10 @@ public sealed class RealClientDownloadTests
     public void DownloadsEveryFileFromAria2() =>
         DownloadFrom((ns, payload) => Aria2Seeder.Start(ns, payload.TorrentPath, payload.DataDirectory));
 
+    [Test]
+    public void DownloadsEveryFileFromQbittorrent() =>
+        DownloadFrom((ns, payload) => QbittorrentSeeder.Start(ns, payload.TorrentPath, payload.DataDirectory));
+
     private void DownloadFrom(Func<NetworkNamespace, RealClientPayload, Seeder> startSeeder)
     {
         var payload = RealClientPayload.Create(_work);
