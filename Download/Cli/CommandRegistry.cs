@@ -9,11 +9,11 @@ public static class CommandRegistry
         new InfoCommand(),
         new CreateCommand(),
         new BenchCommand(),
+        new PeersCommand(),
+        new TrackerCommand(),
         new HandshakeCommand(),
         new DownloadPieceCommand(),
         new DownloadCommand(),
         new DemoCommand(),
-        new PeersCommand(),
-        new TrackerCommand(),
     ];
 }

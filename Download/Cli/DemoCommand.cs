@@ -67,7 +67,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
         bool exact = swarm.Verify(swarm.DownloadPath);
         var stats = engine.Stats;
         output.WriteLine($"Downloaded {Units.Bytes(stats.BytesVerified)} in {elapsed.TotalSeconds:0.000} s: " +
-            $"{stats.BytesVerified / elapsed.TotalSeconds / (1 << 20):0.0} MiB/s from {stats.PeakPeers} peers.");
+            $"{stats.BytesVerified / elapsed.TotalSeconds / (1 << 20):0.0} MiB/s from {stats.PeakPeers} peer{(stats.PeakPeers == 1 ? "" : "s")}.");
         output.WriteLine($"Pieces: {swarm.Torrent.PieceCount}, re-fetched after a failed hash check: {stats.PiecesFailed}; peers banned: {stats.PeersBanned}; " +
             $"bytes received: {stats.BytesReceived} ({Units.Bytes(stats.BytesReceived - stats.BytesVerified)} wasted).");
         output.WriteLine(exact ? "Verified: the download is identical to the seeders' files." : "FAILED: the download differs from the seeders' files.");

@@ -15,8 +15,8 @@ public static class ErrorMessages
     public static string? Describe(Exception e) => e switch
     {
         MetainfoException or BencodeException => e.Message,
-        PeerProtocolException => $"peer broke the protocol: {e.Message}",
         TrackerException => e.Message,
+        PeerProtocolException => $"peer broke the protocol: {e.Message}",
         SocketException s => $"network error: {s.Message}",
         IOException or UnauthorizedAccessException => e.Message,
         TimeoutException => e.Message,

@@ -8,7 +8,7 @@ namespace MeTorrent.Download.Engine;
 /// each connection has asked for. Every connection task calls in here, so one lock guards it all; each
 /// call is short (no I/O, no hashing), which keeps contention low.
 /// </summary>
-public sealed class DownloadState
+public sealed partial class DownloadState
 {
     /// <summary>The most blocks a single block may be requested from at once, in endgame.</summary>
     public const int MaxEndgameRequesters = 2;
@@ -96,76 +96,6 @@ public sealed class DownloadState
     }
 
     /// <summary>
-    /// Chooses up to <paramref name="output"/>.Length blocks to ask <paramref name="peer"/> for: first
-    /// the pieces it started, then pieces nobody is fetching any more, then a new piece (rarest first),
-    /// then free blocks of other peers' pieces; in endgame, blocks already requested elsewhere.
-    /// </summary>
-    public int PickRequests(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
-    {
-        lock (_lock)
-            return PickLocked(peer, peerPieces, output);
-    }
-
-    /// <summary>
-    /// Tops the peer's queue up to <paramref name="depth"/> requests; does nothing while the gap is
-    /// smaller than a quarter of the queue (fewer, larger writes), unless the queue is empty.
-    /// </summary>
-    public int TopUp(PeerRequests peer, Bitfield peerPieces, int depth, Span<BlockRequest> buffer)
-    {
-        lock (_lock)
-        {
-            int outstanding = peer.Outstanding.Count;
-            int gap = Math.Min(depth, buffer.Length) - outstanding;
-            if (gap <= 0 || (outstanding > 0 && gap < Math.Min(16, depth / 4)))
-                return 0;
-            return PickLocked(peer, peerPieces, buffer[..gap]);
-        }
-    }
-
-    public bool IsStalled(PeerRequests peer, TimeSpan timeout, long now)
-    {
-        lock (_lock)
-            return peer.Outstanding.Count > 0 && now - peer.LastBlockTicks > timeout.TotalMilliseconds;
-    }
-
-    private int PickLocked(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
-    {
-        {
-            int count = 0;
-            foreach (var piece in _inFlight.Values)
-                if (piece.Owner == peer && count < output.Length)
-                    count = TakeFree(peer, piece, output, count);
-            foreach (var piece in _inFlight.Values)
-            {
-                if (count == output.Length) return count;
-                if (piece.Owner is null && peerPieces[piece.Index] && piece.HasFreeBlock())
-                {
-                    piece.Owner = peer;
-                    count = TakeFree(peer, piece, output, count);
-                }
-            }
-            while (count < output.Length && _inFlightBytes < _maxInFlightBytes)
-            {
-                int index = _picker.PickNew(peerPieces, peer.Record);
-                if (index < 0) break;
-                var piece = new InFlightPiece(index, _torrent.PieceSize(index)) { Owner = peer };
-                _inFlight.Add(index, piece);
-                _inFlightBytes += piece.Length;
-                _picker.SetStatus(index, PieceStatus.InFlight);
-                count = TakeFree(peer, piece, output, count);
-            }
-            foreach (var piece in _inFlight.Values)
-                if (count < output.Length && peerPieces[piece.Index])
-                    count = TakeFree(peer, piece, output, count);
-            if (count == 0 && IsEndgame())
-                count = TakeDuplicates(peer, peerPieces, output);
-            if (count > 0 && peer.Outstanding.Count == count)
-                peer.LastBlockTicks = Environment.TickCount64;   // the stall clock starts with the first request
-            return count;
-        }
-    }
-
-    /// <summary>
     /// A block arrived. Returns the piece if this block completed it (hash it, then call
     /// <see cref="PieceChecked"/>); adds to <paramref name="cancels"/> the same block outstanding at
     /// other peers (endgame), which the caller should cancel.
@@ -239,56 +169,17 @@ public sealed class DownloadState
         }
     }
 
-    private bool IsEndgame()
-    {
-        if (_picker.MissingCount > 0) return false;
-        foreach (var piece in _inFlight.Values)
-            if (piece.HasFreeBlock()) return false;
-        return _inFlight.Count > 0;
-    }
-
-    private int TakeFree(PeerRequests peer, InFlightPiece piece, Span<BlockRequest> output, int count)
-    {
-        for (int b = 0; b < piece.BlockCount && count < output.Length; b++)
-        {
-            if (!piece.IsFree(b)) continue;
-            var request = new BlockRequest(piece.Index, b * Blocks.Size, piece.BlockLength(b));
-            piece.AddRequest(b);
-            peer.Outstanding.Add(request);
-            output[count++] = request;
-        }
-        return count;
-    }
-
-    private int TakeDuplicates(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
-    {
-        int count = 0;
-        foreach (var piece in _inFlight.Values)
-        {
-            if (!peerPieces[piece.Index] || _picker.StatusOf(piece.Index) != PieceStatus.InFlight) continue;
-            for (int b = 0; b < piece.BlockCount && count < output.Length; b++)
-            {
-                if (piece.IsReceived(b) || piece.RequestCount(b) >= MaxEndgameRequesters) continue;
-                var request = new BlockRequest(piece.Index, b * Blocks.Size, piece.BlockLength(b));
-                if (!peer.Outstanding.Add(request)) continue;
-                piece.AddRequest(b);
-                output[count++] = request;
-            }
-        }
-        return count;
-    }
-
     private PeerRequests? FindOtherRequester(PeerRequests except, BlockRequest request)
     {
         foreach (var peer in _peers)
-            if (peer != except && peer.Outstanding.Contains(request))
+            if (peer != except && peer.Outstanding.ContainsKey(request))
                 return peer;
         return null;
     }
 
     private void ReleaseAllLocked(PeerRequests peer)
     {
-        foreach (var request in peer.Outstanding)
+        foreach (var request in peer.Outstanding.Keys)
             if (_inFlight.TryGetValue(request.Piece, out var piece))
                 piece.RemoveRequest(request.Begin / Blocks.Size);
         peer.Outstanding.Clear();

@@ -27,8 +27,8 @@ internal sealed class IncomingConnections : IDisposable
 
     public IPEndPoint EndPoint { get; }
 
-    /// <summary>Accepts until cancelled; each handshake runs on its own task so a slow peer delays no one.</summary>
-    public async Task RunAsync(Func<Socket, Task> handle, CancellationToken ct)
+    /// <summary>Accepts until cancelled; <paramref name="accepted"/> must hand the socket to its own task, so a slow handshake delays no one.</summary>
+    public async Task RunAsync(Action<Socket> accepted, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
@@ -45,7 +45,7 @@ internal sealed class IncomingConnections : IDisposable
             {
                 continue; // e.g. the peer reset the connection before we took it
             }
-            _ = Task.Run(() => handle(socket), CancellationToken.None);
+            accepted(socket);
         }
     }
 

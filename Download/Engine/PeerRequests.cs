@@ -13,7 +13,8 @@ public sealed class PeerRequests(PeerRecord record, PeerConnection? connection =
     /// <summary>The connection, to send cancels to when another peer delivers a block first (endgame).</summary>
     public PeerConnection? Connection { get; } = connection;
 
-    public HashSet<BlockRequest> Outstanding { get; } = [];
+    /// <summary>Each request not yet answered, with the time (Environment.TickCount64) it was made.</summary>
+    public Dictionary<BlockRequest, long> Outstanding { get; } = [];
 
     /// <summary>When the last block from this peer arrived (or when requesting started): for stall detection.</summary>
     public long LastBlockTicks { get; set; } = Environment.TickCount64;

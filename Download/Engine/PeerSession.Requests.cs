@@ -125,5 +125,43 @@ internal sealed partial class PeerSession
             Stop($"sent nothing for {options.StallTimeout.TotalSeconds:0} s");
         else if (_connection.AmInterested && _connection.PeerChoking && now - _chokedSince > options.ChokeTimeout.TotalMilliseconds)
             Stop($"kept us choked for {options.ChokeTimeout.TotalSeconds:0} s");
+        else
+        {
+            if (now - _lastKeepAlive > KeepAliveMilliseconds)
+            {
+                // BEP 3: peers drop connections silent for about two minutes; an idle seeding link stays open.
+                _lastKeepAlive = now;
+                _ = SendKeepAliveAsync();
+            }
+            var forgotten = new List<BlockRequest>();
+            _swarm.State.ReleaseForgotten(_requests, options.StallTimeout, now, forgotten);
+            if (forgotten.Count > 0)
+                _ = CancelForgottenAsync(forgotten);
+        }
+    }
+
+    private async Task SendKeepAliveAsync()
+    {
+        try
+        {
+            await _connection.SendKeepAliveAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+        }
+    }
+
+    /// <summary>Withdraws requests the peer seems to have dropped; their blocks are already free for others.</summary>
+    private async Task CancelForgottenAsync(List<BlockRequest> forgotten)
+    {
+        try
+        {
+            foreach (var request in forgotten)
+                await _connection.SendCancelAsync(request, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // the connection is closing; its own task cleans up
+        }
     }
 }

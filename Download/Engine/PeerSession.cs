@@ -26,6 +26,8 @@ internal sealed partial class PeerSession
     private int _havesRead;
     private bool _availabilityCounted;
     private long _chokedSince = Environment.TickCount64;
+    private long _lastKeepAlive = Environment.TickCount64;
+    private const long KeepAliveMilliseconds = 90_000;
 
     public PeerSession(SwarmContext swarm, PeerConnection connection, PeerRecord record)
     {

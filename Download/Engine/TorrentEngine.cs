@@ -124,7 +124,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
             Track(() => announcer.RunAsync(token));
         }
         if (_incoming is { } incoming)
-            Track(() => incoming.RunAsync(socket => AcceptAsync(socket, token), token));
+            Track(() => incoming.RunAsync(socket => Track(() => AcceptAsync(socket, token)), token));
     }
 
     private void OnComplete()

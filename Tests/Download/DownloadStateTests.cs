@@ -90,6 +90,7 @@ public class DownloadStateTests
         Assert.That(done, Is.Not.Null);
         Assert.That(done!.Index, Is.EqualTo(requests[0].Piece));
         Assert.That(peer.Outstanding, Is.Empty);
+
         state.PieceChecked(done, good: true);
         Assert.That(state.Has(requests[0].Piece), Is.True);
     }
@@ -129,8 +130,28 @@ public class DownloadStateTests
         Assert.That(cancels, Has.Count.EqualTo(1));
         Assert.That(cancels[0].Peer, Is.SameAs(slow));
         Assert.That(cancels[0].Request, Is.EqualTo(duplicates[0]));
-        Assert.That(slow.Outstanding, Does.Not.Contain(duplicates[0]));
+        Assert.That(slow.Outstanding.Keys, Does.Not.Contain(duplicates[0]));
         Assert.That(state.PickRequests(fast, pieces, new BlockRequest[14]), Is.Zero, "no third copy of a block");
+    }
+
+    [Test]
+    public void RequestsAPeerIgnoresWhileSendingOthersAreReleased()
+    {
+        var state = NewState(out var pieces);
+        var peer = state.AddPeer(NewPeer(1));
+        var requests = new BlockRequest[3];
+        state.PickRequests(peer, pieces, requests);
+        foreach (var request in requests)
+            peer.Outstanding[request] = 1000;                 // all sent at t = 1 s
+        var cancels = new List<(PeerRequests, BlockRequest)>();
+        state.BlockReceived(peer, requests[1].Piece, requests[1].Begin, Block(requests[1].Length), cancels);
+        var released = new List<BlockRequest>();
+        state.ReleaseForgotten(peer, TimeSpan.FromSeconds(5), Environment.TickCount64 + 10_000, released);
+        Assert.That(released, Is.EquivalentTo(new[] { requests[0], requests[2] }));
+        Assert.That(peer.Outstanding, Is.Empty);
+        var again = new BlockRequest[3];
+        Assert.That(state.PickRequests(peer, pieces, again), Is.EqualTo(3), "asked again (here of the same peer, which owns the piece)");
+        Assert.That(again, Does.Contain(requests[0]).And.Contain(requests[2]));
     }
 
     [Test]

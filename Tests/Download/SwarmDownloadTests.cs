@@ -40,11 +40,14 @@ public class SwarmDownloadTests
         var quitter = await swarm.AddSeederAsync(SeederQuirk.DisconnectMidPiece, deadline.Token);
         var choker = await swarm.AddSeederAsync(SeederQuirk.NeverUnchoke, deadline.Token);
         var honest = swarm.Seeders.Where(s => s != liar && s != quitter && s != choker).Select(s => s.ListenEndPoint!).ToArray();
-        // The liar first: it gets the first pieces, so it surely sends bad data before the honest peers finish the job.
-        var peers = new[] { liar.ListenEndPoint!, quitter.ListenEndPoint!, choker.ListenEndPoint! }.Concat(honest).ToArray();
+        // The bad peers first, alone: the liar must show its colours before the honest peers finish the job.
+        var peers = new[] { liar.ListenEndPoint!, quitter.ListenEndPoint!, choker.ListenEndPoint! };
 
         await using (var engine = await TorrentEngine.StartAsync(swarm.Torrent, swarm.DownloadPath, FastOptions(peers), deadline.Token))
         {
+            await WaitUntilAsync(() => engine.BannedPeers.Count > 0, deadline.Token);
+            foreach (var peer in honest)
+                engine.AddPeer(peer);
             await engine.Completion.WaitAsync(deadline.Token);
             Assert.That(engine.BannedPeers, Does.Contain(liar.ListenEndPoint), "the liar is banned");
             Assert.That(engine.BannedPeers, Has.None.AnyOf(honest), "honest peers are not banned");
