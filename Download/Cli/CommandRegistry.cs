@@ -9,9 +9,11 @@ public static class CommandRegistry
         new InfoCommand(),
         new CreateCommand(),
         new PeersCommand(),
-        new TrackerCommand(),
         new HandshakeCommand(),
         new DownloadPieceCommand(),
+        new DownloadCommand(),
+        new DemoCommand(),
+        new TrackerCommand(),
         new BenchCommand(),
     ];
 }

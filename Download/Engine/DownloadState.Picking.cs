@@ -1,0 +1,137 @@
+using MeTorrent.Peer;
+
+namespace MeTorrent.Download.Engine;
+
+/// <summary>Which blocks to ask a peer for (the request side of <see cref="DownloadState"/>).</summary>
+public sealed partial class DownloadState
+{
+    /// <summary>
+    /// Chooses up to <paramref name="output"/>.Length blocks to ask <paramref name="peer"/> for: first
+    /// the pieces it started, then pieces nobody is fetching any more, then a new piece (rarest first),
+    /// then free blocks of other peers' pieces; in endgame, blocks already requested elsewhere.
+    /// </summary>
+    public int PickRequests(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
+    {
+        lock (_lock)
+            return PickLocked(peer, peerPieces, output);
+    }
+
+    /// <summary>
+    /// Tops the peer's queue up to <paramref name="depth"/> requests; does nothing while the gap is
+    /// smaller than a quarter of the queue (fewer, larger writes), unless the queue is empty.
+    /// </summary>
+    public int TopUp(PeerRequests peer, Bitfield peerPieces, int depth, Span<BlockRequest> buffer)
+    {
+        lock (_lock)
+        {
+            int outstanding = peer.Outstanding.Count;
+            int gap = Math.Min(depth, buffer.Length) - outstanding;
+            if (gap <= 0 || (outstanding > 0 && gap < Math.Min(16, depth / 4)))
+                return 0;
+            return PickLocked(peer, peerPieces, buffer[..gap]);
+        }
+    }
+
+    public bool IsStalled(PeerRequests peer, TimeSpan timeout, long now)
+    {
+        lock (_lock)
+            return peer.Outstanding.Count > 0 && now - peer.LastBlockTicks > timeout.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// Requests this peer has left unanswered for <paramref name="timeout"/> although it keeps sending
+    /// other blocks: it probably dropped them (a full request queue on its side). They are released
+    /// for anyone to request again; the caller cancels them at the peer.
+    /// </summary>
+    public void ReleaseForgotten(PeerRequests peer, TimeSpan timeout, long now, List<BlockRequest> released)
+    {
+        lock (_lock)
+        {
+            foreach (var (request, sent) in peer.Outstanding)
+                if (now - sent > timeout.TotalMilliseconds && peer.LastBlockTicks > sent)
+                    released.Add(request);
+            foreach (var request in released)
+            {
+                peer.Outstanding.Remove(request);
+                if (_inFlight.TryGetValue(request.Piece, out var piece))
+                    piece.RemoveRequest(request.Begin / Blocks.Size);
+            }
+        }
+    }
+
+    private int PickLocked(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
+    {
+        {
+            int count = 0;
+            foreach (var piece in _inFlight.Values)
+                if (piece.Owner == peer && count < output.Length)
+                    count = TakeFree(peer, piece, output, count);
+            foreach (var piece in _inFlight.Values)
+            {
+                if (count == output.Length) return count;
+                if (piece.Owner is null && peerPieces[piece.Index] && piece.HasFreeBlock())
+                {
+                    piece.Owner = peer;
+                    count = TakeFree(peer, piece, output, count);
+                }
+            }
+            while (count < output.Length && _inFlightBytes < _maxInFlightBytes)
+            {
+                int index = _picker.PickNew(peerPieces, peer.Record);
+                if (index < 0) break;
+                var piece = new InFlightPiece(index, _torrent.PieceSize(index)) { Owner = peer };
+                _inFlight.Add(index, piece);
+                _inFlightBytes += piece.Length;
+                _picker.SetStatus(index, PieceStatus.InFlight);
+                count = TakeFree(peer, piece, output, count);
+            }
+            foreach (var piece in _inFlight.Values)
+                if (count < output.Length && peerPieces[piece.Index])
+                    count = TakeFree(peer, piece, output, count);
+            if (count == 0 && IsEndgame())
+                count = TakeDuplicates(peer, peerPieces, output);
+            if (count > 0 && peer.Outstanding.Count == count)
+                peer.LastBlockTicks = Environment.TickCount64;   // the stall clock starts with the first request
+            return count;
+        }
+    }
+
+    private bool IsEndgame()
+    {
+        if (_picker.MissingCount > 0) return false;
+        foreach (var piece in _inFlight.Values)
+            if (piece.HasFreeBlock()) return false;
+        return _inFlight.Count > 0;
+    }
+
+    private int TakeFree(PeerRequests peer, InFlightPiece piece, Span<BlockRequest> output, int count)
+    {
+        for (int b = 0; b < piece.BlockCount && count < output.Length; b++)
+        {
+            if (!piece.IsFree(b)) continue;
+            var request = new BlockRequest(piece.Index, b * Blocks.Size, piece.BlockLength(b));
+            piece.AddRequest(b);
+            peer.Outstanding[request] = Environment.TickCount64;
+            output[count++] = request;
+        }
+        return count;
+    }
+
+    private int TakeDuplicates(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
+    {
+        int count = 0;
+        foreach (var piece in _inFlight.Values)
+        {
+            if (!peerPieces[piece.Index] || _picker.StatusOf(piece.Index) != PieceStatus.InFlight) continue;
+            for (int b = 0; b < piece.BlockCount && count < output.Length; b++)
+            {
+                if (piece.IsReceived(b) || piece.RequestCount(b) >= MaxEndgameRequesters) continue;
+                var request = new BlockRequest(piece.Index, b * Blocks.Size, piece.BlockLength(b));
+                if (!peer.Outstanding.TryAdd(request, Environment.TickCount64)) continue;
+                piece.AddRequest(b);
+                output[count++] = request;
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,187 @@
+using MeTorrent.Metainfo;
+using MeTorrent.Peer;
+
+namespace MeTorrent.Download.Engine;
+
+/// <summary>
+/// The shared bookkeeping of a download: which pieces we have, which are in flight, and which blocks
+/// each connection has asked for. Every connection task calls in here, so one lock guards it all; each
+/// call is short (no I/O, no hashing), which keeps contention low.
+/// </summary>
+public sealed partial class DownloadState
+{
+    /// <summary>The most blocks a single block may be requested from at once, in endgame.</summary>
+    public const int MaxEndgameRequesters = 2;
+
+    private readonly Lock _lock = new();
+    private readonly Torrent _torrent;
+    private readonly PiecePicker _picker;
+    private readonly Bitfield _have;
+    private readonly Dictionary<int, InFlightPiece> _inFlight = [];
+    private readonly List<PeerRequests> _peers = [];
+    private readonly long _maxInFlightBytes;
+    private long _inFlightBytes;
+    private long _bytesLeft;
+
+    public DownloadState(Torrent torrent, Bitfield have, long maxInFlightBytes = 256L << 20, Random? random = null)
+    {
+        _torrent = torrent;
+        _have = have;
+        _picker = new PiecePicker(have, random);
+        _maxInFlightBytes = Math.Max(maxInFlightBytes, torrent.PieceLength);
+        for (int i = 0; i < have.Count; i++)
+            if (!have[i]) _bytesLeft += torrent.PieceSize(i);
+    }
+
+    public bool IsComplete { get { lock (_lock) return _have.IsComplete; } }
+
+    public long BytesLeft { get { lock (_lock) return _bytesLeft; } }
+
+    public int HaveCount { get { lock (_lock) return _have.SetCount; } }
+
+    public int InFlightCount { get { lock (_lock) return _inFlight.Count; } }
+
+    /// <summary>True once every missing piece has been started: duplicate requests are allowed then.</summary>
+    public bool InEndgame { get { lock (_lock) return IsEndgame(); } }
+
+    public bool Has(int piece) { lock (_lock) return _have[piece]; }
+
+    public Bitfield SnapshotHave() { lock (_lock) return Bitfield.FromBytes(_have.ToBytes(), _have.Count); }
+
+    /// <summary>Whether the peer has any piece we still need.</summary>
+    public bool WantsAnythingFrom(Bitfield peerPieces)
+    {
+        lock (_lock)
+        {
+            for (int i = 0; i < peerPieces.Count; i++)
+                if (peerPieces[i] && !_have[i]) return true;
+            return false;
+        }
+    }
+
+    public PeerRequests AddPeer(PeerRecord record, PeerConnection? connection = null)
+    {
+        var peer = new PeerRequests(record, connection);
+        lock (_lock) _peers.Add(peer);
+        return peer;
+    }
+
+    /// <summary>A connection ended: its requests go back to the pool, its pieces lose their owner, its pieces no longer count as available.</summary>
+    public void RemovePeer(PeerRequests peer, Bitfield? peerPieces)
+    {
+        lock (_lock)
+        {
+            ReleaseAllLocked(peer);
+            _peers.Remove(peer);
+            foreach (var piece in _inFlight.Values)
+                if (piece.Owner == peer) piece.Owner = null;
+            if (peerPieces is not null) _picker.PeerLeft(peerPieces);
+        }
+    }
+
+    public void PeerHas(int piece) { lock (_lock) _picker.PeerHas(piece); }
+
+    public void PeerHasAll(Bitfield pieces) { lock (_lock) _picker.PeerHasAll(pieces); }
+
+    /// <summary>Requests dropped by a choke, a reject or a stall: the blocks become free for anyone.</summary>
+    public void ReleaseAll(PeerRequests peer) { lock (_lock) ReleaseAllLocked(peer); }
+
+    public void Release(PeerRequests peer, BlockRequest request)
+    {
+        lock (_lock)
+        {
+            if (peer.Outstanding.Remove(request) && _inFlight.TryGetValue(request.Piece, out var piece))
+                piece.RemoveRequest(request.Begin / Blocks.Size);
+        }
+    }
+
+    /// <summary>
+    /// A block arrived. Returns the piece if this block completed it (hash it, then call
+    /// <see cref="PieceChecked"/>); adds to <paramref name="cancels"/> the same block outstanding at
+    /// other peers (endgame), which the caller should cancel.
+    /// </summary>
+    public InFlightPiece? BlockReceived(PeerRequests peer, int index, int begin, ReadOnlySpan<byte> data, List<(PeerRequests Peer, BlockRequest Request)> cancels)
+    {
+        lock (_lock)
+        {
+            var request = new BlockRequest(index, begin, data.Length);
+            bool wasOutstanding = peer.Outstanding.Remove(request);
+            if (!_inFlight.TryGetValue(index, out var piece) || begin % Blocks.Size != 0)
+                return null;
+            int block = begin / Blocks.Size;
+            if (block >= piece.BlockCount || piece.BlockLength(block) != data.Length)
+                return null;
+            if (wasOutstanding)
+                piece.RemoveRequest(block);
+            peer.LastBlockTicks = Environment.TickCount64;
+            if (!piece.Receive(block, data, peer.Record))
+                return null;
+            while (piece.RequestCount(block) > 0 && FindOtherRequester(peer, request) is { } other)
+            {
+                other.Outstanding.Remove(request);
+                piece.RemoveRequest(block);
+                cancels.Add((other, request));
+            }
+            if (!piece.IsComplete)
+                return null;
+            _picker.SetStatus(index, PieceStatus.Verifying);
+            return piece;
+        }
+    }
+
+    /// <summary>
+    /// The hash check of a completed piece is done. A good piece counts; a bad one is thrown away and
+    /// fetched again, and its contributors are blamed. Returns the peers that now deserve a ban.
+    /// </summary>
+    public IReadOnlyList<PeerRecord> PieceChecked(InFlightPiece piece, bool good, bool blame = true)
+    {
+        lock (_lock)
+        {
+            _inFlight.Remove(piece.Index);
+            _inFlightBytes -= piece.Length;
+            var contributors = piece.Contributors.ToList();
+            piece.Release();
+            if (good)
+            {
+                _have[piece.Index] = true;
+                _bytesLeft -= piece.Length;
+                _picker.SetStatus(piece.Index, PieceStatus.Have);
+                _picker.Succeeded(piece.Index);
+                foreach (var peer in contributors) peer.GoodPieces++;
+                return [];
+            }
+            _picker.SetStatus(piece.Index, PieceStatus.Missing);
+            if (!blame) return [];
+            _picker.FailedBy(piece.Index, contributors);
+            foreach (var peer in contributors) peer.FailedPieces++;
+            return contributors.Where(p => p.DeservesBan && !p.IsBanned).ToList();
+        }
+    }
+
+    /// <summary>Gives back the buffers of pieces still in flight (at shutdown).</summary>
+    public void ReleaseBuffers()
+    {
+        lock (_lock)
+        {
+            foreach (var piece in _inFlight.Values)
+                if (_picker.StatusOf(piece.Index) == PieceStatus.InFlight)
+                    piece.Release();
+        }
+    }
+
+    private PeerRequests? FindOtherRequester(PeerRequests except, BlockRequest request)
+    {
+        foreach (var peer in _peers)
+            if (peer != except && peer.Outstanding.ContainsKey(request))
+                return peer;
+        return null;
+    }
+
+    private void ReleaseAllLocked(PeerRequests peer)
+    {
+        foreach (var request in peer.Outstanding.Keys)
+            if (_inFlight.TryGetValue(request.Piece, out var piece))
+                piece.RemoveRequest(request.Begin / Blocks.Size);
+        peer.Outstanding.Clear();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using MeTorrent.Download.Seeding;
+using MeTorrent.Tracker;
+
+namespace MeTorrent.Download.Engine;
+
+/// <summary>How a <see cref="TorrentEngine"/> behaves. The defaults suit a real download.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>Connections open at once (dialled and accepted together).</summary>
+    public int MaxPeers { get; init; } = 50;
+
+    /// <summary>Listen for incoming connections on this port (0 = any free port); null = do not listen.</summary>
+    public int? ListenPort { get; init; }
+
+    /// <summary>The address to listen on.</summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>Peers to dial besides those the trackers return (the CLI's --peer).</summary>
+    public IReadOnlyList<IPEndPoint> Peers { get; init; } = [];
+
+    /// <summary>Ask the torrent's trackers for peers (and tell them about us).</summary>
+    public bool UseTrackers { get; init; } = true;
+
+    public PeerId PeerId { get; init; } = PeerId.Generate();
+
+    /// <summary>A peer with requests outstanding that sends no block for this long is dropped; its blocks go to others.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>A peer that keeps us choked this long while we want its pieces is dropped to make room for another.</summary>
+    public TimeSpan ChokeTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>No verified piece for this long (and the download is not complete): give up with an error.</summary>
+    public TimeSpan NoProgressTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>The first wait before dialling a failed peer again; it doubles with every failure.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Requests kept in flight per peer: sized to its rate (about one second of data), within these bounds.</summary>
+    public int MinQueueDepth { get; init; } = 8;
+
+    public int MaxQueueDepth { get; init; } = 500;
+
+    /// <summary>Interested peers we upload to at once.</summary>
+    public int UploadSlots { get; init; } = 8;
+
+    /// <summary>Bytes of pieces held in memory while downloading (each in-flight piece has a buffer).</summary>
+    public long MaxInFlightBytes { get; init; } = 256L << 20;
+
+    /// <summary>Timeouts of each peer connection.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Receives one line per notable event (a peer dropped or banned, a tracker failing), for --verbose and tests.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>For the demo and tests only: make this engine a misbehaving seeder.</summary>
+    internal SeederQuirk Quirk { get; init; }
+}

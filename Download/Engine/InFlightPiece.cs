@@ -1,0 +1,88 @@
+using System.Buffers;
+
+namespace MeTorrent.Download.Engine;
+
+/// <summary>
+/// A piece being downloaded: a pooled buffer its blocks are copied into, and per block whether it is
+/// free, requested (by how many peers — more than one only in endgame), or received. The piece is
+/// written to disk only after its SHA-1 checks, so data on disk is never overwritten with unverified bytes.
+/// </summary>
+public sealed class InFlightPiece
+{
+    private readonly byte[] _requests;   // outstanding requests per block
+    private readonly bool[] _received;
+
+    public InFlightPiece(int index, int length)
+    {
+        Index = index;
+        Length = length;
+        BlockCount = Blocks.CountIn(length);
+        _requests = new byte[BlockCount];
+        _received = new bool[BlockCount];
+        Buffer = ArrayPool<byte>.Shared.Rent(length);
+    }
+
+    public int Index { get; }
+
+    public int Length { get; }
+
+    public int BlockCount { get; }
+
+    /// <summary>The received bytes; only the first <see cref="Length"/> count. Returned to the pool by <see cref="Release"/>.</summary>
+    public byte[] Buffer { get; private set; }
+
+    public int ReceivedCount { get; private set; }
+
+    /// <summary>The connection that started this piece and fetches it first; null once it has gone.</summary>
+    public PeerRequests? Owner { get; set; }
+
+    /// <summary>Everyone whose data is in the buffer (blamed together if the hash fails).</summary>
+    public List<PeerRecord> Contributors { get; } = new(2);
+
+    public bool IsComplete => ReceivedCount == BlockCount;
+
+    public bool IsFree(int block) => !_received[block] && _requests[block] == 0;
+
+    public bool IsReceived(int block) => _received[block];
+
+    public int RequestCount(int block) => _requests[block];
+
+    public int BlockLength(int block) => Blocks.LengthOf(Length, block);
+
+    public void AddRequest(int block) => _requests[block]++;
+
+    public void RemoveRequest(int block)
+    {
+        if (_requests[block] > 0)
+            _requests[block]--;
+    }
+
+    public bool HasFreeBlock()
+    {
+        for (int b = 0; b < BlockCount; b++)
+            if (IsFree(b)) return true;
+        return false;
+    }
+
+    /// <summary>Copies a block in; false if it was already received (an endgame duplicate).</summary>
+    public bool Receive(int block, ReadOnlySpan<byte> data, PeerRecord from)
+    {
+        if (_received[block])
+            return false;
+        data.CopyTo(Buffer.AsSpan(block * Blocks.Size));
+        _received[block] = true;
+        ReceivedCount++;
+        if (!Contributors.Contains(from))
+            Contributors.Add(from);
+        return true;
+    }
+
+    public ReadOnlySpan<byte> Data => Buffer.AsSpan(0, Length);
+
+    public void Release()
+    {
+        if (Buffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(Buffer);
+        Buffer = [];
+    }
+}

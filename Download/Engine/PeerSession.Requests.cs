@@ -1,0 +1,167 @@
+using MeTorrent.Peer;
+
+namespace MeTorrent.Download.Engine;
+
+internal sealed partial class PeerSession
+{
+    /// <summary>Keeps the request queue full while the peer unchokes us and has pieces we need.</summary>
+    private async ValueTask FillRequestsAsync(CancellationToken ct)
+    {
+        if (_connection.PeerChoking || !_connection.AmInterested)
+            return;
+        _chokedSince = long.MaxValue;
+        await _filling.WaitAsync(ct);   // the session task and the engine's poke must not share the buffers at once
+        try
+        {
+            await TopUpAsync(ct);
+        }
+        finally
+        {
+            _filling.Release();
+        }
+    }
+
+    /// <summary>
+    /// Called by the engine's housekeeping: a peer with an empty queue gets no messages, so nothing
+    /// else would make it ask for blocks freed meanwhile (by a choke, a departed peer, a failed piece).
+    /// </summary>
+    public async Task PokeAsync(bool recheckInterest, CancellationToken ct)
+    {
+        try
+        {
+            if (recheckInterest && !_connection.AmInterested)
+                await UpdateInterestAsync(ct);
+            else if (!_connection.PeerChoking && _connection.AmInterested && _connection.OutstandingRequests < _swarm.Options.MinQueueDepth)
+                await FillRequestsAsync(ct);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // the connection is failing; its own task notices and cleans up
+        }
+    }
+
+    private async ValueTask TopUpAsync(CancellationToken ct)
+    {
+        int count = _swarm.State.TopUp(_requests, _connection.PeerPieces, _depth.Current, _picked);
+        if (count > 0)
+        {
+            _toSend.Clear();
+            for (int i = 0; i < count; i++)
+                _toSend.Add(_picked[i]);
+            await _connection.SendRequestsAsync(_toSend, ct);
+        }
+        else if (_connection.OutstandingRequests == 0 && !_swarm.State.WantsAnythingFrom(_connection.PeerPieces))
+            await _connection.SendNotInterestedAsync(ct);
+    }
+
+    private async ValueTask UpdateInterestAsync(CancellationToken ct)
+    {
+        bool wanted = _swarm.State.WantsAnythingFrom(_connection.PeerPieces);
+        if (wanted && !_connection.AmInterested)
+        {
+            _chokedSince = Environment.TickCount64;
+            await _connection.SendInterestedAsync(ct);
+        }
+        else if (!wanted && _connection.AmInterested)
+            await _connection.SendNotInterestedAsync(ct);
+        await FillRequestsAsync(ct);
+    }
+
+    /// <summary>Endgame: another peer delivered blocks we had also asked this one for.</summary>
+    private async ValueTask SendCancelsAsync(CancellationToken ct)
+    {
+        foreach (var (peer, request) in _cancels)
+        {
+            try
+            {
+                if (peer.Connection is { } other)
+                    await other.SendCancelAsync(request, ct);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or TimeoutException or InvalidOperationException)
+            {
+                // that connection is closing; its own task cleans up
+            }
+        }
+        _cancels.Clear();
+    }
+
+    /// <summary>Called from another connection's task when an upload slot frees up for this peer.</summary>
+    public async ValueTask UnchokeAsync()
+    {
+        try
+        {
+            if (_connection.PeerInterested)
+                await _connection.SendUnchokeAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or TimeoutException or OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Tells the peer about pieces verified since we last told it (skipping ones it has).</summary>
+    public async ValueTask SendNewHavesAsync(CancellationToken ct)
+    {
+        if (!await _sendHaves.WaitAsync(0, ct))
+            return; // another task is sending them right now
+        try
+        {
+            _newHaves.Clear();
+            _havesRead = _swarm.Haves.ReadFrom(_havesRead, _newHaves);
+            foreach (int piece in _newHaves)
+                if (!_connection.PeerPieces[piece])
+                    await _connection.SendHaveAsync(piece, ct);
+        }
+        finally
+        {
+            _sendHaves.Release();
+        }
+    }
+
+    /// <summary>Checked every second by the engine: a peer that stalls or never unchokes us is let go.</summary>
+    public void CheckHealth(long now)
+    {
+        var options = _swarm.Options;
+        if (_swarm.State.IsStalled(_requests, options.StallTimeout, now))
+            Stop($"sent nothing for {options.StallTimeout.TotalSeconds:0} s");
+        else if (_connection.AmInterested && _connection.PeerChoking && now - _chokedSince > options.ChokeTimeout.TotalMilliseconds)
+            Stop($"kept us choked for {options.ChokeTimeout.TotalSeconds:0} s");
+        else
+        {
+            if (now - _lastKeepAlive > KeepAliveMilliseconds)
+            {
+                // BEP 3: peers drop connections silent for about two minutes; an idle seeding link stays open.
+                _lastKeepAlive = now;
+                _ = SendKeepAliveAsync();
+            }
+            var forgotten = new List<BlockRequest>();
+            _swarm.State.ReleaseForgotten(_requests, options.StallTimeout, now, forgotten);
+            if (forgotten.Count > 0)
+                _ = CancelForgottenAsync(forgotten);
+        }
+    }
+
+    private async Task SendKeepAliveAsync()
+    {
+        try
+        {
+            await _connection.SendKeepAliveAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+        }
+    }
+
+    /// <summary>Withdraws requests the peer seems to have dropped; their blocks are already free for others.</summary>
+    private async Task CancelForgottenAsync(List<BlockRequest> forgotten)
+    {
+        try
+        {
+            foreach (var request in forgotten)
+                await _connection.SendCancelAsync(request, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // the connection is closing; its own task cleans up
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace MeTorrent.Download.Engine;
+
+/// <summary>
+/// How many requests to keep in flight to one peer: about one second of its measured rate, so a fast
+/// peer always has the next blocks queued while a slow one does not hoard blocks others could send.
+/// The rate is a moving average over quarter-second windows.
+/// </summary>
+public sealed class QueueDepth(int min, int max)
+{
+    private const long WindowMilliseconds = 250;
+
+    private long _windowStart = Environment.TickCount64;
+    private long _windowBytes;
+    private double _bytesPerSecond;
+
+    public int Current { get; private set; } = Math.Clamp(64, min, max);
+
+    public double BytesPerSecond => _bytesPerSecond;
+
+    public void Received(int bytes, long now)
+    {
+        _windowBytes += bytes;
+        long elapsed = now - _windowStart;
+        if (elapsed < WindowMilliseconds)
+            return;
+        double rate = _windowBytes * 1000.0 / elapsed;
+        _bytesPerSecond = _bytesPerSecond == 0 ? rate : 0.6 * _bytesPerSecond + 0.4 * rate;
+        Current = (int)Math.Clamp(_bytesPerSecond / Blocks.Size, min, max);
+        _windowStart = now;
+        _windowBytes = 0;
+    }
+}
