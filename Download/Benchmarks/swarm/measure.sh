@@ -1,0 +1,70 @@
+# shellcheck shell=bash
+# Measuring helpers for swarm-bench.sh (sourced): one downloader run, and this machine's ceilings.
+
+# run_measured LOG TIMEOUT_S CMD...: runs CMD inside the namespace and sets
+#   M_EXIT  its exit status (124 when it was killed at the time-out)
+#   M_WALL  wall seconds from start to exit
+#   M_PEAK  peak resident set size in KiB (VmHWM), M_ANON peak anonymous memory in KiB (RssAnon).
+# The memory figures are sampled from /proc every 50 ms (VmHWM is the kernel's own high-water mark,
+# so only growth in the last 50 ms could be missed). RSS counts file pages a client maps, which is
+# why M_ANON is reported too: libtorrent 2 memory-maps the files it downloads.
+run_measured() {
+  local log=$1 timeout=$2; shift 2
+  local samples="$log.mem" start pid poller sleeper finished=""
+  : > "$samples"
+  start=$(date +%s.%N)
+  ip netns exec "$NS" "$@" >"$log" 2>&1 &   # ip netns exec execs the command: $! is the client itself
+  pid=$!
+  sample_memory "$pid" "$samples" &
+  poller=$!
+  sleep "$timeout" &
+  sleeper=$!
+  M_EXIT=0
+  wait -n -p finished "$pid" "$sleeper" || M_EXIT=$?
+  M_WALL=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+  if [ "$finished" = "$pid" ]; then
+    kill "$sleeper" 2>/dev/null; wait "$sleeper" 2>/dev/null || true
+  else
+    echo "swarm-bench: killed after $timeout s" >> "$log"
+    kill -TERM "$pid" 2>/dev/null; sleep 2; kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    M_EXIT=124
+  fi
+  wait "$poller" 2>/dev/null || true
+  read -r M_PEAK M_ANON < "$samples" || { M_PEAK=0; M_ANON=0; }
+}
+
+# sample_memory PID FILE: keeps "peak_rss_kib peak_anon_kib" of PID in FILE until PID exits.
+sample_memory() {
+  local pid=$1 file=$2 peak=0 anon=0 key value _ state
+  while [ -r "/proc/$pid/status" ]; do
+    state=""
+    while read -r key value _; do
+      case $key in
+        State:) state=$value ;;
+        VmHWM:) ((value > peak)) && peak=$value ;;
+        RssAnon:) ((value > anon)) && anon=$value ;;
+      esac
+    done 2>/dev/null < "/proc/$pid/status" || break
+    [ "$state" = Z ] && break          # exited, not yet reaped
+    echo "$peak $anon" > "$file"
+    sleep 0.05
+  done
+}
+
+# Single-core SHA-1 throughput (the piece-hash ceiling), from openssl's 16 KiB-block column.
+sha1_ceiling() {
+  openssl speed -seconds 3 -bytes 16384 -evp sha1 2>/dev/null \
+    | awk '$1 == "sha1" { v = $NF; sub("k", "", v); printf "%.0f MiB/s (openssl speed -evp sha1, 16 KiB blocks, 1 core)", v * 1000 / 1048576 }'
+}
+
+# Loopback TCP throughput inside the namespace: iperf3, one stream, 3 seconds.
+loopback_ceiling() {
+  local server line
+  nsx iperf3 -s -B 127.0.0.1 -p 5201 -1 >/dev/null 2>&1 &
+  server=$!
+  wait_listening 5201 10 || { kill "$server" 2>/dev/null; echo "iperf3 server did not start"; return; }
+  line=$(nsx iperf3 -c 127.0.0.1 -p 5201 -t 3 -f m 2>&1 | awk '/receiver/ { print $(NF-2) }')
+  wait "$server" 2>/dev/null || true
+  awk -v m="$line" 'BEGIN { printf "%.1f Gbit/s = %.0f MiB/s (iperf3, 1 TCP stream, 127.0.0.1)", m / 1000, m * 1e6 / 8 / 1048576 }'
+}
