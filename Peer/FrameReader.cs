@@ -78,8 +78,15 @@ internal sealed class FrameReader : IDisposable
     {
         _start += _consumed;
         _consumed = 0;
-        if (_start == _end)
-            _start = _end = 0;
+        if (_start != _end)
+            return;
+        _start = _end = 0;
+        if (_buffer.Length > InitialSize)
+        {
+            // A large message (a big bitfield, an extended message) made us grow: give the memory back.
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        }
     }
 
     /// <summary>Makes sure <paramref name="count"/> bytes are buffered from <see cref="_start"/>.</summary>

@@ -10,9 +10,21 @@ public sealed record Handshake(InfoHash InfoHash, byte[] PeerId, PeerFeatures Fe
     /// <summary>The peer id as 40 lower-case hex digits (what `metorrent handshake` prints).</summary>
     public string PeerIdHex => Convert.ToHexStringLower(PeerId);
 
-    /// <summary>The peer id's printable ASCII prefix, e.g. "-TR3000-" or "A2-1-36-0-": names the client.</summary>
-    public string ClientPrefix =>
-        new(Encoding.ASCII.GetString(PeerId).TakeWhile(c => c is >= ' ' and <= '~').ToArray());
+    /// <summary>
+    /// The client-naming start of the peer id (BEP 20): "-TR3000-" in the Azureus style most clients use,
+    /// "A2-1-36-0-" in the dash-separated style of aria2 and mainline; the random rest is left off.
+    /// </summary>
+    public string ClientPrefix
+    {
+        get
+        {
+            string printable = new(Encoding.ASCII.GetString(PeerId).TakeWhile(c => c is >= ' ' and <= '~').ToArray());
+            if (printable.Length >= 8 && printable[0] == '-' && printable[7] == '-')
+                return printable[..8];
+            int lastDash = printable.LastIndexOf('-');
+            return lastDash > 0 ? printable[..(lastDash + 1)] : printable;
+        }
+    }
 }
 
 /// <summary>

@@ -26,6 +26,16 @@ public class HandshakeTests
         Assert.That(bytes[48..], Is.EqualTo(id.Bytes.ToArray()));
     }
 
+    [TestCase("-TR3000-ohg9lsulr6sp", "-TR3000-")]
+    [TestCase("A2-1-36-0-\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A", "A2-1-36-0-")]
+    [TestCase("M7-4-3--abcdefghijkl", "M7-4-3--")]
+    [TestCase("\u0000\u0001abcdefghijklmnopqr", "")]
+    public void TheClientPrefixLeavesOffTheRandomPart(string peerId, string prefix)
+    {
+        var handshake = new Handshake(Hash, peerId.Select(c => (byte)c).ToArray(), PeerFeatures.None);
+        Assert.That(handshake.ClientPrefix, Is.EqualTo(prefix));
+    }
+
     [Test]
     public async Task WeReadThePeersIdAndFeatures()
     {

@@ -136,6 +136,18 @@ public class MessageRoundTripTests
     }
 
     [Test]
+    public async Task AnExtendedMessageLargerThanTheReceiveBufferArrivesWhole()
+    {
+        var big = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
+        await _a.SendExtendedAsync(3, big, default);
+        await _a.SendUnchokeAsync(default);
+        var extended = await Next();
+        Assert.That((extended.Id, extended.Index, extended.Length), Is.EqualTo((MessageId.Extended, 3, big.Length)));
+        Assert.That(extended.Payload.ToArray(), Is.EqualTo(big));
+        Assert.That((await Next()).Id, Is.EqualTo(MessageId.Unchoke));
+    }
+
+    [Test]
     public async Task AChokeUnderFastKeepsRequestsUntilRejected()
     {
         await _b.SendRequestsAsync([new(0, 0, 16384)], default);

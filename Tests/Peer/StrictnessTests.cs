@@ -190,6 +190,22 @@ public class StrictnessTests
     }
 
     [Test]
+    public async Task UnderFastABlockAskedTwiceMayBeAnsweredTwice()
+    {
+        await Connect(fast: true);
+        var block = new BlockRequest(1, 0, 4);
+        await _ours.SendRequestsAsync([block], default);
+        await _ours.SendRequestsAsync([block], default);
+        Assert.That(_ours.OutstandingRequests, Is.EqualTo(2));
+        await Send(Frame(16, Ints(1, 0, 4)), Frame(7, [.. Ints(1, 0), 1, 2, 3, 4]));
+        Assert.That((await Next()).Id, Is.EqualTo(MessageId.Reject));
+        Assert.That((await Next()).Id, Is.EqualTo(MessageId.Piece));
+        Assert.That(_ours.OutstandingRequests, Is.Zero);
+        await Send(Frame(7, [.. Ints(1, 0), 1, 2, 3, 4]));
+        Assert.That(Next, Throws.TypeOf<PeerProtocolException>(), "a third answer is one too many");
+    }
+
+    [Test]
     public async Task UnderFastAnUnrequestedPieceIsRefused()
     {
         await Connect(fast: true);

@@ -62,6 +62,16 @@ public abstract class SeederInteropTests
     }
 
     [Test]
+    public void EveryClientAnnouncesTheFastAndExtensionProtocols()
+    {
+        var result = Cli("handshake", "-v", Payload.TorrentPath, Seeder.Address);
+        Assert.That(result.ExitCode, Is.Zero, result + Seeder.LogTail());
+        TestContext.Out.WriteLine(result.Output);
+        Assert.That(result.Output, Does.Contain("Extensions: Extensions, Fast"));
+        Assert.That(result.Output, Does.Contain($"Client: {Seeder.PeerIdPrefix}"));
+    }
+
+    [Test]
     public void DownloadsTheShortLastPiece() => DownloadPiece(Payload.Torrent.PieceCount - 1);
 
     protected void DownloadPiece(int index)

@@ -28,7 +28,7 @@ public sealed class Aria2Seeder : Seeder
                 "--console-log-level=notice", $"--log={Path.Combine(seeder.WorkDir, "aria2.log")}", "--log-level=info",
                 Path.GetFullPath(torrentPath),
             ]);
-            seeder.WaitForPeerPort(readyTimeout ?? TimeSpan.FromSeconds(30));
+            seeder.WaitForHandshake(torrentPath, readyTimeout ?? TimeSpan.FromSeconds(30));
             return seeder;
         }
         catch

@@ -26,7 +26,7 @@ public sealed class LibtorrentSeeder : Seeder
                 [script, Path.GetFullPath(torrentPath), Path.GetFullPath(dataDir), port.ToString(), ready, .. check ? new[] { "--check" } : []]);
             var timeout = readyTimeout ?? TimeSpan.FromSeconds(60);
             seeder.WaitUntil(() => File.Exists(ready), timeout, "seeding");
-            seeder.WaitForPeerPort(timeout);
+            seeder.WaitForHandshake(torrentPath, timeout);
             return seeder;
         }
         catch

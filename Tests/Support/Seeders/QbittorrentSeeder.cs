@@ -38,7 +38,7 @@ public sealed class QbittorrentSeeder : Seeder
             string[] seeding = ["\"state\":\"uploading\"", "\"state\":\"stalledUP\"", "\"state\":\"forcedUP\"", "\"state\":\"queuedUP\""];
             seeder.WaitUntil(() => seeder.Api("torrents/info").Output is var info && seeding.Any(info.Contains),
                 timeout, "seeding (data checked)");
-            seeder.WaitForPeerPort(timeout);
+            seeder.WaitForHandshake(torrentPath, timeout);
             return seeder;
         }
         catch

@@ -76,10 +76,17 @@ public abstract class Seeder : IDisposable
         Assert.Fail($"{GetType().Name}: not {what} after {timeout.TotalSeconds} s:\n{LogTail()}");
     }
 
-    /// <summary>Waits for the peer port to accept connections.</summary>
-    protected void WaitForPeerPort(TimeSpan timeout) =>
-        WaitUntil(() => Namespace.Run("bash", ["-c", $"exec 3<>/dev/tcp/127.0.0.1/{Port}"], TimeSpan.FromSeconds(5)).ExitCode == 0,
-            timeout, $"listening on {Address}");
+    /// <summary>
+    /// Waits until the client completes a handshake for the torrent (bt_probe.py, Debian's python3): some
+    /// clients listen before the torrent is started and meanwhile close every handshake for it.
+    /// </summary>
+    protected void WaitForHandshake(string torrentPath, TimeSpan timeout)
+    {
+        string infoHash = MeTorrent.Metainfo.Torrent.Load(torrentPath).InfoHash.Hex;
+        string probe = Path.Combine(AppContext.BaseDirectory, "Support", "Seeders", "bt_probe.py");
+        WaitUntil(() => Namespace.Run(Tools.SystemPython, [probe, Port.ToString(), infoHash], TimeSpan.FromSeconds(10)).ExitCode == 0,
+            timeout, $"completing a handshake on {Address}");
+    }
 
     protected virtual void Stop()
     {

@@ -42,8 +42,8 @@ public sealed class TransmissionSeeder : Seeder
                 string info = seeder.Remote("-t", "all", "-i").Output;
                 return info.Contains("Percent Done: 100%") && (info.Contains("State: Seeding") || info.Contains("State: Idle"));
             }, timeout, "seeding (verified 100%)");
-            seeder.WaitForPeerPort(timeout);
-            // The port probe was a connection from 127.0.0.1; Transmission drops the next one from the same IP
+            seeder.WaitForHandshake(torrentPath, timeout);
+            // The probe was a connection from 127.0.0.1; Transmission drops the next one from the same IP
             // if it comes within about a second.
             Thread.Sleep(ReconnectPause);
             return seeder;
