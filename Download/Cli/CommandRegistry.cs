@@ -8,12 +8,12 @@ public static class CommandRegistry
         new DecodeCommand(),
         new InfoCommand(),
         new CreateCommand(),
-        new BenchCommand(),
         new PeersCommand(),
         new TrackerCommand(),
         new HandshakeCommand(),
         new DownloadPieceCommand(),
         new DownloadCommand(),
         new DemoCommand(),
+        new BenchCommand(),
     ];
 }

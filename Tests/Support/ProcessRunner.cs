@@ -11,9 +11,14 @@ public static class ProcessRunner
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Errors}";
     }
 
-    public static Result Run(string program, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null)
+    /// <param name="standardInput">bytes to feed the program's stdin; stdin is closed after them (or at once)</param>
+    public static Result Run(string program, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null,
+        byte[]? standardInput = null)
     {
         using var process = Start(program, args, workingDirectory);
+        if (standardInput is not null)
+            process.StandardInput.BaseStream.Write(standardInput);
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
