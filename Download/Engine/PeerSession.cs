@@ -36,7 +36,7 @@ internal sealed partial class PeerSession
         Record = record;
         _requests = swarm.State.AddPeer(record, connection);
         _server = new BlockServer(connection, swarm.Storage, swarm.State, swarm.Stats, swarm.Options.Quirk);
-        _depth = new QueueDepth(swarm.Options.MinQueueDepth, swarm.Options.MaxQueueDepth);
+        _depth = new QueueDepth(swarm.Options.MinQueueDepth, swarm.Options.MaxQueueDepth, Environment.TickCount64);
         _picked = new BlockRequest[swarm.Options.MaxQueueDepth];
     }
 
@@ -80,6 +80,7 @@ internal sealed partial class PeerSession
             _swarm.State.RemovePeer(_requests, _availabilityCounted ? _connection.PeerPieces : null);
             if (_swarm.Slots.Release(this) is PeerSession next)
                 await next.UnchokeAsync();
+            _server.Release();
             _stop.Dispose();
         }
     }

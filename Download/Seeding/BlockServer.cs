@@ -12,7 +12,11 @@ namespace MeTorrent.Download.Seeding;
 /// </summary>
 internal sealed class BlockServer(PeerConnection connection, TorrentStorage storage, DownloadState state, EngineStats stats, SeederQuirk quirk)
 {
+    /// <summary>Pieces up to this size are read from disk whole, once, and served block by block from memory.</summary>
+    public const int CachedPieceLimit = 1 << 20;
+
     private readonly byte[] _block = new byte[Blocks.Size];
+    private readonly PieceReadCache _cache = new(storage, CachedPieceLimit);
     private int _servedThisConnection;
 
     public async ValueTask ServeAsync(BlockRequest request, CancellationToken ct)
@@ -21,7 +25,7 @@ internal sealed class BlockServer(PeerConnection connection, TorrentStorage stor
         if (request.Begin + (long)request.Length > torrent.PieceSize(request.Piece))
             throw new PeerProtocolException($"request for bytes {request.Begin}..{request.Begin + request.Length} of piece {request.Piece}, which has {torrent.PieceSize(request.Piece)}");
         var block = _block.AsMemory(0, request.Length);
-        if (connection.AmChoking || !state.Has(request.Piece) || !storage.TryRead(request.Piece, request.Begin, block.Span))
+        if (connection.AmChoking || !state.Has(request.Piece) || !_cache.TryRead(request, block.Span))
         {
             if (connection.SupportsFast)
                 await connection.SendRejectAsync(request, ct);
@@ -38,4 +42,7 @@ internal sealed class BlockServer(PeerConnection connection, TorrentStorage stor
         await connection.SendPieceAsync(request.Piece, request.Begin, block, ct);
         stats.BlockUploaded(request.Length);
     }
+
+    /// <summary>Gives the cache buffer back (the connection has ended).</summary>
+    public void Release() => _cache.Dispose();
 }
