@@ -56,6 +56,7 @@ public class DownloadCommandTests
     {
         var (code, _, errors) = await RunAsync("download", "-o", Path.Combine(_folder, "out.bin"), WriteTorrent([]));
         Assert.That(code, Is.EqualTo(1));
+        Assert.That(File.Exists(Path.Combine(_folder, "out.bin")), Is.False, "nothing created");
         Assert.That(errors, Does.Contain("no tracker").And.Contain("--peer"));
         Assert.That(errors.Trim().Split('\n'), Has.Length.EqualTo(1));
     }
