@@ -37,7 +37,7 @@ internal sealed partial class PeerSession
         Record = record;
         _requests = swarm.State.AddPeer(record, connection);
         _server = new BlockServer(connection, swarm.Storage, swarm.State, swarm.Stats, swarm.Options.Quirk);
-        _depth = new QueueDepth(swarm.Options.MinQueueDepth, swarm.Options.MaxQueueDepth);
+        _depth = new QueueDepth(swarm.Options.MinQueueDepth, swarm.Options.MaxQueueDepth, Environment.TickCount64);
         _picked = new BlockRequest[swarm.Options.MaxQueueDepth];
     }
 

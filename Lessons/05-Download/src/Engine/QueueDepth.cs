@@ -6,11 +6,12 @@ namespace MeTorrent.Download.Engine;
 /// peer always has the next blocks queued while a slow one does not hoard blocks others could send.
 /// The rate is a moving average over quarter-second windows.
 /// </summary>
-public sealed class QueueDepth(int min, int max)
+/// <param name="startTicks">the clock (Environment.TickCount64) when the connection started</param>
+public sealed class QueueDepth(int min, int max, long startTicks)
 {
     private const long WindowMilliseconds = 250;
 
-    private long _windowStart = Environment.TickCount64;
+    private long _windowStart = startTicks;
     private long _windowBytes;
     private double _bytesPerSecond;
 

@@ -88,15 +88,18 @@ public sealed partial class TorrentEngine : IAsyncDisposable
     public static async Task<TorrentEngine> StartAsync(Torrent torrent, string outputPath, EngineOptions? options = null, CancellationToken ct = default)
     {
         options ??= new EngineOptions();
+        bool noPeerSource = options.Peers.Count == 0 && options.ListenPort is null && (!options.UseTrackers || torrent.TrackerTiers.Count == 0);
+        const string NoPeers = "the torrent names no tracker and no peer was given (add --peer ip:port)";
+        if (noPeerSource && !AllFilesExist(torrent, outputPath))
+            throw new EngineException(NoPeers);   // before creating any file
         var storage = TorrentStorage.Open(torrent, outputPath);
         IncomingConnections? incoming = null;
         Bitfield have;
         try
         {
             have = await Task.Run(() => ExistingDataCheck.Run(storage, ct), ct);
-            if (!have.IsComplete && options.Peers.Count == 0 && options.ListenPort is null
-                && (!options.UseTrackers || torrent.TrackerTiers.Count == 0))
-                throw new EngineException("the torrent names no tracker and no peer was given (add --peer ip:port)");
+            if (!have.IsComplete && noPeerSource)
+                throw new EngineException(NoPeers);
             if (options.ListenPort is int port)
                 incoming = new IncomingConnections(options.ListenAddress, port);
         }
@@ -108,6 +111,12 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         var engine = new TorrentEngine(torrent, storage, have, options, incoming);
         engine.Start();
         return engine;
+    }
+
+    private static bool AllFilesExist(Torrent torrent, string outputPath)
+    {
+        var layout = StorageLayout.Resolve(torrent, outputPath);
+        return torrent.Files.Where(f => !f.IsPadding).All(f => File.Exists(layout.Paths[layout.IndexOf(f)]));
     }
 
     /// <summary>Dial this peer too (like --peer, at any time).</summary>
