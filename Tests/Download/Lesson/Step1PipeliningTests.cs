@@ -17,33 +17,33 @@ public class Step1PipeliningTests
     [Test]
     public void KeepsTheQueueUntilAWholeWindowPassed()
     {
-        var depth = new QueueDepth(8, 500);
-        depth.Received(1 << 20, Environment.TickCount64);
-        Assert.That(depth.Current, Is.EqualTo(64), "the window started just now, less than 250 ms ago: too early to measure a rate, keep the depth");
+        var depth = new QueueDepth(8, 500, startTicks: 0);
+        depth.Received(1 << 20, now: 100);
+        Assert.That(depth.Current, Is.EqualTo(64), "100 ms is less than one 250 ms window: too early to measure a rate, keep the depth");
     }
 
     [Test]
     public void GrowsTheQueueForAFastPeer()
     {
-        var depth = new QueueDepth(8, 500);
-        depth.Received(100 << 20, Environment.TickCount64 + 300);
+        var depth = new QueueDepth(8, 500, startTicks: 0);
+        depth.Received(100 << 20, now: 300);
         Assert.That(depth.Current, Is.EqualTo(500), "100 MiB in 0.3 s is thousands of blocks a second: as deep as allowed (max 500)");
     }
 
     [Test]
     public void ShrinksTheQueueForASlowPeer()
     {
-        var depth = new QueueDepth(8, 500);
-        depth.Received(Block, Environment.TickCount64 + 1000);
+        var depth = new QueueDepth(8, 500, startTicks: 0);
+        depth.Received(Block, now: 1000);
         Assert.That(depth.Current, Is.EqualTo(8), "one block a second: one second of data is one request, but never fewer than min (8)");
     }
 
     [Test]
     public void SizesTheQueueToAboutOneSecondOfData()
     {
-        var depth = new QueueDepth(8, 500);
-        depth.Received(200 * Block, Environment.TickCount64 + 1000);
-        Assert.That(depth.Current, Is.InRange(150, 200), "200 blocks in (about) one second: keep about 200 requests in flight (rate / Blocks.Size)");
+        var depth = new QueueDepth(8, 500, startTicks: 0);
+        depth.Received(200 * Block, now: 1000);
+        Assert.That(depth.Current, Is.EqualTo(200), "200 blocks in one second: keep 200 requests in flight (rate / Blocks.Size)");
     }
 
     [Test]
