@@ -75,13 +75,17 @@ public sealed partial class DownloadState
                     count = TakeFree(peer, piece, output, count);
                 }
             }
-            while (count < output.Length && _inFlightBytes < _maxInFlightBytes)
+            while (count < output.Length)
             {
+                if (!HasRoomForAnotherPiece())
+                {
+                    _waitingForRoom = true;
+                    break;
+                }
                 int index = _picker.PickNew(peerPieces, peer.Record);
                 if (index < 0) break;
-                var piece = new InFlightPiece(index, _torrent.PieceSize(index)) { Owner = peer };
+                var piece = new InFlightPiece(index, _torrent.PieceSize(index), _buffers.Rent()) { Owner = peer };
                 _inFlight.Add(index, piece);
-                _inFlightBytes += piece.Length;
                 _picker.SetStatus(index, PieceStatus.InFlight);
                 count = TakeFree(peer, piece, output, count);
             }
@@ -95,6 +99,9 @@ public sealed partial class DownloadState
             return count;
         }
     }
+
+    /// <summary>Every piece in flight holds a piece-length buffer, up to <c>maxInFlightBytes</c> in all.</summary>
+    private bool HasRoomForAnotherPiece() => (_inFlight.Count + 1L) * _torrent.PieceLength <= _maxInFlightBytes;
 
     private bool IsEndgame()
     {
