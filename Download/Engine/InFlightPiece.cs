@@ -19,6 +19,7 @@ public sealed class InFlightPiece
         BlockCount = Blocks.CountIn(length);
         _requests = new byte[BlockCount];
         _received = new bool[BlockCount];
+        FreeCount = BlockCount;
         Buffer = buffer;
     }
 
@@ -32,6 +33,9 @@ public sealed class InFlightPiece
     public byte[] Buffer { get; private set; }
 
     public int ReceivedCount { get; private set; }
+
+    /// <summary>Blocks neither received nor requested: kept as a count so the picker skips busy pieces without scanning them.</summary>
+    public int FreeCount { get; private set; }
 
     /// <summary>The connection that started this piece and fetches it first; null once it has gone.</summary>
     public PeerRequests? Owner { get; set; }
@@ -49,20 +53,23 @@ public sealed class InFlightPiece
 
     public int BlockLength(int block) => Blocks.LengthOf(Length, block);
 
-    public void AddRequest(int block) => _requests[block]++;
+    public void AddRequest(int block)
+    {
+        if (IsFree(block))
+            FreeCount--;
+        _requests[block]++;
+    }
 
     public void RemoveRequest(int block)
     {
-        if (_requests[block] > 0)
-            _requests[block]--;
+        if (_requests[block] == 0)
+            return;
+        _requests[block]--;
+        if (IsFree(block))
+            FreeCount++;
     }
 
-    public bool HasFreeBlock()
-    {
-        for (int b = 0; b < BlockCount; b++)
-            if (IsFree(b)) return true;
-        return false;
-    }
+    public bool HasFreeBlock() => FreeCount > 0;
 
     /// <summary>Copies a block in; false if it was already received (an endgame duplicate).</summary>
     public bool Receive(int block, ReadOnlySpan<byte> data, PeerRecord from)
@@ -70,6 +77,8 @@ public sealed class InFlightPiece
         if (_received[block])
             return false;
         data.CopyTo(Buffer.AsSpan(block * Blocks.Size));
+        if (IsFree(block))
+            FreeCount--;
         _received[block] = true;
         ReceivedCount++;
         if (!Contributors.Contains(from))

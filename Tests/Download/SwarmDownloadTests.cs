@@ -17,16 +17,7 @@ public class SwarmDownloadTests
         using var deadline = Deadline();
         const int PieceLength = 64 * 1024, PiecesInMemory = 8;
         await using var swarm = await SwarmAsync(6 << 20, multiFile, PieceLength, seeders: 3, deadline.Token);
-        var options = FastOptions();
-        options = new EngineOptions
-        {
-            UseTrackers = true,
-            StallTimeout = options.StallTimeout,
-            NoProgressTimeout = options.NoProgressTimeout,
-            Log = options.Log,
-            MaxInFlightBytes = PiecesInMemory * PieceLength,
-        };
-        var engine = await TorrentEngine.StartAsync(swarm.Torrent, swarm.DownloadPath, options, deadline.Token);
+        var engine = await TorrentEngine.StartAsync(swarm.Torrent, swarm.DownloadPath, FastOptions(PiecesInMemory * PieceLength), deadline.Token);
         await using (engine)
         {
             await engine.Completion.WaitAsync(deadline.Token);

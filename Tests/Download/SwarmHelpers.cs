@@ -8,8 +8,11 @@ namespace MeTorrent.Tests.Download;
 internal static class SwarmHelpers
 {
     /// <summary>Downloader options with timeouts short enough for tests (a misbehaving peer costs about a second).</summary>
-    public static EngineOptions FastOptions(params IPEndPoint[] peers) => new()
+    public static EngineOptions FastOptions(params IPEndPoint[] peers) => FastOptions(EngineOptions.DefaultMaxInFlightBytes, peers);
+
+    public static EngineOptions FastOptions(long maxInFlightBytes, params IPEndPoint[] peers) => new()
     {
+        MaxInFlightBytes = maxInFlightBytes,
         Peers = peers,
         UseTrackers = peers.Length == 0,
         StallTimeout = TimeSpan.FromSeconds(2),
