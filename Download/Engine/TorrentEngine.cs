@@ -100,6 +100,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         try
         {
             have = await Task.Run(() => ExistingDataCheck.Run(storage, ct), ct);
+            storage.TruncateToTorrentLengths();   // after the check: what it found stays, only a longer file's tail goes
             if (!have.IsComplete && noPeerSource)
                 throw new EngineException(NoPeers);
             if (options.ListenPort is int port)

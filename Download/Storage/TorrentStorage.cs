@@ -113,6 +113,29 @@ public sealed class TorrentStorage : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Cuts every file that is longer than the torrent says back to its length, so that the result is
+    /// byte-exact (an old, longer file of the same name would otherwise keep its tail). The bytes cut lie
+    /// outside every piece, so no verified data is lost. Returns how many files were cut.
+    /// </summary>
+    public int TruncateToTorrentLengths()
+    {
+        int cut = 0;
+        for (int i = 0; i < _torrent.Files.Count; i++)
+        {
+            var file = _torrent.Files[i];
+            if (file.IsPadding)
+                continue;
+            var handle = HandleFor(i);
+            if (RandomAccess.GetLength(handle) > file.Length)
+            {
+                RandomAccess.SetLength(handle, file.Length);
+                cut++;
+            }
+        }
+        return cut;
+    }
+
     /// <summary>Pushes written data to the disk (on a clean stop and at the end of a download).</summary>
     public void Flush()
     {
