@@ -21,7 +21,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
           --size N          payload size in MiB (default 64); K, M or G suffix allowed, e.g. 512K, 1G
           --seeders N       honest seeders (default 3)
           --multi-file      a folder torrent: nested folders, an empty file, a padding file
-          --piece-length K  piece length in KiB (default 256)
+          --piece-length K  piece length in KiB, a power of two from 16 to 16384 (default 256)
           --liar            add a seeder that sends corrupt blocks: watch it get banned
           --quiet           print only the figures
         """;
@@ -37,7 +37,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
             Size = ParseSize(args.Option("--size") ?? "64"),
             Seeders = args.IntOption(3, 1, 50, "--seeders"),
             MultiFile = args.Flag("--multi-file"),
-            PieceLength = args.IntOption(256, 16, 16 * 1024, "--piece-length") * 1024,
+            PieceLength = PieceLengthOption(args),
             Liar = args.Flag("--liar"),
         };
         bool quiet = args.Flag("--quiet", "-q");
@@ -72,6 +72,14 @@ public sealed class DemoCommand : ICommand, IHasOptions
             $"bytes received: {stats.BytesReceived} ({Units.Bytes(stats.BytesReceived - stats.BytesVerified)} wasted).");
         output.WriteLine(exact ? "Verified: the download is identical to the seeders' files." : "FAILED: the download differs from the seeders' files.");
         return exact ? 0 : 1;
+    }
+
+    private static int PieceLengthOption(CommandLine args)
+    {
+        int kib = args.IntOption(256, 16, 16 * 1024, "--piece-length");
+        if (!int.IsPow2(kib))
+            throw new UserError($"option --piece-length must be a power of two (16, 32, 64, ... 16384), not {kib}");
+        return kib * 1024;
     }
 
     private static long ParseSize(string text)

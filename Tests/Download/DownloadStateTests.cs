@@ -23,7 +23,7 @@ public class DownloadStateTests
         string path = Path.Combine(_folder, "data.bin");
         long length = 3 * PieceLength + Blocks.Size + 100;   // 4 pieces, the last of 2 blocks (one short)
         SamplePayload.WriteFile(path, length, 7);
-        _torrent = Torrent.Parse(TorrentMaker.Create(path, "data.bin", [new(["data.bin"], length)], false, PieceLength, []));
+        _torrent = Torrent.Parse(SwarmHelpers.TorrentFor(path, PieceLength));
     }
 
     [TearDown]
@@ -199,7 +199,7 @@ public class DownloadStateTests
         const int Pieces = 12, Room = DownloadState.MinPiecesInFlight;
         string path = Path.Combine(_folder, "small.bin");
         SamplePayload.WriteFile(path, Pieces * Blocks.Size, 9);
-        var torrent = Torrent.Parse(TorrentMaker.Create(path, "small.bin", [new(["small.bin"], Pieces * Blocks.Size)], false, Blocks.Size, []));
+        var torrent = Torrent.Parse(SwarmHelpers.TorrentFor(path, Blocks.Size));
         var state = new DownloadState(torrent, new Bitfield(Pieces), maxInFlightBytes: Room * Blocks.Size, random: new Random(1));
         var seeder = new Bitfield(Pieces);
         seeder.SetAll();

@@ -22,6 +22,21 @@ internal static class SwarmHelpers
         Log = line => NUnit.Framework.TestContext.Progress.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"),
     };
 
+    /// <summary>A .torrent for a file or folder on disk (any piece length, e.g. 16 bytes; optional BEP 47 alignment).</summary>
+    public static byte[] TorrentFor(string source, int pieceLength, IReadOnlyList<string>? trackers = null, long? alignFilesOfAtLeast = null)
+    {
+        var builder = new MeTorrent.Metainfo.TorrentBuilder(source)
+        {
+            PieceLength = pieceLength,
+            AllowSmallPieces = true,
+            AlignFilesOfAtLeast = alignFilesOfAtLeast,
+            CreationDate = null,
+        };
+        foreach (string tracker in trackers ?? [])
+            builder.Trackers.Add(tracker);
+        return builder.Build();
+    }
+
     public static CancellationTokenSource Deadline(int seconds = 60) => new(TimeSpan.FromSeconds(seconds));
 
     public static Task<DemoSwarm> SwarmAsync(long size, bool multiFile, int pieceLength, int seeders, CancellationToken ct) =>
