@@ -24,10 +24,11 @@ public sealed class DemoCommand : ICommand, IHasOptions
           --piece-length K  piece length in KiB, a power of two from 16 to 16384 (default 256)
           --liar            add a seeder that sends corrupt blocks: watch it get banned
           --quiet           print only the figures
+          --verbose         also print memory figures (for the whole process: seeders included)
         """;
 
     public IReadOnlyList<string> ValueOptions => ["--size", "--seeders", "--piece-length"];
-    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--quiet", "-q"];
+    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--quiet", "-q", "--verbose"];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -70,6 +71,8 @@ public sealed class DemoCommand : ICommand, IHasOptions
             $"{stats.BytesVerified / elapsed.TotalSeconds / (1 << 20):0.0} MiB/s from {stats.PeakPeers} peer{(stats.PeakPeers == 1 ? "" : "s")}.");
         output.WriteLine($"Pieces: {swarm.Torrent.PieceCount}, re-fetched after a failed hash check: {stats.PiecesFailed}; peers banned: {stats.PeersBanned}; " +
             $"bytes received: {stats.BytesReceived} ({Units.Bytes(stats.BytesReceived - stats.BytesVerified)} wasted).");
+        if (args.Flag("--verbose"))
+            errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers));
         output.WriteLine(exact ? "Verified: the download is identical to the seeders' files." : "FAILED: the download differs from the seeders' files.");
         return exact ? 0 : 1;
     }
