@@ -34,7 +34,7 @@ public class DownloadCommandTests
         string data = Path.Combine(_folder, "data.bin");
         SamplePayload.WriteFile(data, 100_000, 3);
         string path = Path.Combine(_folder, "data.torrent");
-        File.WriteAllBytes(path, TorrentMaker.Create(data, "data.bin", [new(["data.bin"], 100_000)], false, 32768, trackers));
+        File.WriteAllBytes(path, SwarmHelpers.TorrentFor(data, 32768, trackers));
         return path;
     }
 

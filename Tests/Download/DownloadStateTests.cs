@@ -23,7 +23,7 @@ public class DownloadStateTests
         string path = Path.Combine(_folder, "data.bin");
         long length = 3 * PieceLength + Blocks.Size + 100;   // 4 pieces, the last of 2 blocks (one short)
         SamplePayload.WriteFile(path, length, 7);
-        _torrent = Torrent.Parse(TorrentMaker.Create(path, "data.bin", [new(["data.bin"], length)], false, PieceLength, []));
+        _torrent = Torrent.Parse(SwarmHelpers.TorrentFor(path, PieceLength));
     }
 
     [TearDown]
@@ -190,5 +190,58 @@ public class DownloadStateTests
         Assert.That(banned, Is.EqualTo(new[] { liar.Record }));
         Assert.That(liar.Record.FailedPieces, Is.EqualTo(2));
         Assert.That(state.BytesLeft, Is.EqualTo(_torrent.TotalLength), "nothing counted");
+        Assert.That(state.PieceBuffers.InUse, Is.Zero, "a failed piece's buffer is given back too");
+    }
+
+    [Test]
+    public void PiecesInFlightStayWithinTheMemoryLimitAndReuseTheirBuffers()
+    {
+        const int Pieces = 12, Room = DownloadState.MinPiecesInFlight;
+        string path = Path.Combine(_folder, "small.bin");
+        SamplePayload.WriteFile(path, Pieces * Blocks.Size, 9);
+        var torrent = Torrent.Parse(SwarmHelpers.TorrentFor(path, Blocks.Size));
+        var state = new DownloadState(torrent, new Bitfield(Pieces), maxInFlightBytes: Room * Blocks.Size, random: new Random(1));
+        var seeder = new Bitfield(Pieces);
+        seeder.SetAll();
+        state.PeerHasAll(seeder);
+        var peer = state.AddPeer(NewPeer(1));
+        var requests = new BlockRequest[Pieces];
+        var cancels = new List<(PeerRequests, BlockRequest)>();
+
+        Assert.That(state.PickRequests(peer, seeder, requests), Is.EqualTo(Room), "one-block pieces: no room for a fifth");
+        Assert.That(state.TakeRoomMade(), Is.False, "nothing has left memory yet");
+        for (int verified = 1; verified <= Pieces; verified++)
+        {
+            var next = peer.Outstanding.Keys.First();
+            var done = state.BlockReceived(peer, next.Piece, next.Begin, Block(next.Length), cancels);
+            state.PieceChecked(done!, good: true);
+            if (verified == 1)
+                Assert.That(state.TakeRoomMade(), Is.True, "a verified piece makes room: the peers are woken");
+            state.PickRequests(peer, seeder, requests);
+            Assert.That(state.InFlightCount, Is.LessThanOrEqualTo(Room));
+        }
+
+        Assert.That(state.IsComplete, Is.True);
+        var buffers = state.PieceBuffers;
+        Assert.That(buffers.Created, Is.EqualTo(Room), "four buffers served all twelve pieces");
+        Assert.That(buffers.Rented, Is.EqualTo(Pieces));
+        Assert.That(buffers.InUse, Is.Zero);
+    }
+
+    [Test]
+    public void StoppingGivesBackTheBuffersOfUnfinishedPieces()
+    {
+        var state = NewState(out var pieces);
+        var peer = state.AddPeer(NewPeer(1));
+        var requests = new BlockRequest[6];
+        state.PickRequests(peer, pieces, requests);
+        state.BlockReceived(peer, requests[0].Piece, requests[0].Begin, Block(requests[0].Length), []);
+        Assert.That(state.PieceBuffers.InUse, Is.EqualTo(2), "two pieces started");
+
+        state.ReleaseBuffers();
+        Assert.That(state.PieceBuffers.InUse, Is.Zero);
+        Assert.That(state.InFlightCount, Is.Zero);
+        Assert.That(state.BlockReceived(peer, requests[1].Piece, requests[1].Begin, Block(requests[1].Length), []), Is.Null,
+            "a block arriving after the stop is ignored, not written into a returned buffer");
     }
 }

@@ -86,6 +86,31 @@ public class ResumeTests
         Assert.That(swarm.Verify(swarm.DownloadPath), Is.True);
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task AnExistingFileLongerThanTheTorrentsIsCutToLengthKeepingItsGoodPieces(bool complete)
+    {
+        using var deadline = Deadline();
+        await using var swarm = await SwarmAsync(1 << 20, multiFile: false, 64 * 1024, seeders: 1, deadline.Token);
+        byte[] source = File.ReadAllBytes(swarm.Content.Root);
+        int kept = complete ? source.Length : source.Length / 2;
+        Directory.CreateDirectory(Path.GetDirectoryName(swarm.DownloadPath)!);
+        using (var file = File.Create(swarm.DownloadPath))
+        {
+            file.Write(source, 0, kept);                       // good data (all, or the first half) ...
+            file.Write(new byte[source.Length - kept + 5000]);  // ... then zeros, running 5000 bytes past the torrent's end
+        }
+
+        var options = complete ? new EngineOptions { UseTrackers = false } : FastOptions(swarm.Seeders[0].ListenEndPoint!);
+        await using (var engine = await TorrentEngine.StartAsync(swarm.Torrent, swarm.DownloadPath, options, deadline.Token))
+        {
+            Assert.That(engine.Stats.BytesAlreadyHad, Is.GreaterThanOrEqualTo(kept - 64 * 1024), "the good pieces on disk were kept");
+            await engine.Completion.WaitAsync(deadline.Token);
+        }
+        Assert.That(new FileInfo(swarm.DownloadPath).Length, Is.EqualTo(source.Length));
+        Assert.That(swarm.Verify(swarm.DownloadPath), Is.True, "byte-exact: the old tail is gone");
+    }
+
     [Test]
     public async Task AfterKill9TheCliResumesAndFinishedDataIsNotFetchedAgain()
     {

@@ -14,14 +14,14 @@ public class StorageTests
     private Torrent _torrent = null!;
     private byte[] _bytes = [];   // the torrent's whole byte space, padding as zeros
 
-    // 47 bytes in pieces of 16: piece 0 = a[0..10) + b[0..6); piece 1 = b[6..22); piece 2 = b[22..25) + padding(5) + c(7)
-    private static readonly PayloadFile[] Files =
+    // 46 bytes in pieces of 16, files of 20 bytes or more aligned (BEP 47):
+    // piece 0 = a[0..10) + padding(6); piece 1 = b[0..16); piece 2 = b[16..25) + e[0..5) (short)
+    private static readonly (string[] Path, long Length)[] Files =
     [
-        new(["a.txt"], 10),
-        new(["empty.txt"], 0),
-        new(["dir", "sub", "b.bin"], 25),
-        new([".pad", "5"], 5, IsPadding: true),
-        new(["c.bin"], 7),
+        (["a.txt"], 10),
+        (["b-empty.txt"], 0),
+        (["dir", "sub", "b.bin"], 25),
+        (["e.bin"], 5),
     ];
 
     [SetUp]
@@ -30,10 +30,11 @@ public class StorageTests
         _folder = SwarmHelpers.TempFolder();
         string source = Path.Combine(_folder, "source");
         ulong seed = 1;
-        foreach (var file in Files.Where(f => !f.IsPadding))
-            SamplePayload.WriteFile(SafePath.Combine(source, file.Path), file.Length, seed++);
-        _torrent = Torrent.Parse(TorrentMaker.Create(source, "t", Files, true, 16, []));
-        _bytes = Files.SelectMany(f => f.IsPadding ? new byte[f.Length] : File.ReadAllBytes(SafePath.Combine(source, f.Path))).ToArray();
+        foreach (var (path, length) in Files)
+            SamplePayload.WriteFile(SafePath.Combine(source, path), length, seed++);
+        _torrent = Torrent.Parse(SwarmHelpers.TorrentFor(source, 16, alignFilesOfAtLeast: 20));
+        Assert.That(_torrent.Files.Select(f => f.IsPadding), Is.EqualTo(new[] { false, false, true, false, false }), "a padding file before b.bin");
+        _bytes = _torrent.Files.SelectMany(f => f.IsPadding ? new byte[f.Length] : File.ReadAllBytes(SafePath.Combine(source, f.Path))).ToArray();
     }
 
     [TearDown]
@@ -47,20 +48,20 @@ public class StorageTests
         string output = Path.Combine(_folder, "out");
         using (var storage = TorrentStorage.Open(_torrent, output))
         {
-            Assert.That(File.Exists(Path.Combine(output, "empty.txt")), Is.True, "zero-length file created at open");
+            Assert.That(File.Exists(Path.Combine(output, "b-empty.txt")), Is.True, "zero-length file created at open");
             for (int piece = _torrent.PieceCount - 1; piece >= 0; piece--)   // any order
                 storage.WritePiece(piece, Piece(piece));
-            var block = new byte[12];
-            Assert.That(storage.TryRead(0, 4, block), Is.True);
-            Assert.That(block, Is.EqualTo(_bytes.AsSpan(4, 12).ToArray()), "a read across a.txt and b.bin");
-            var withPadding = new byte[15];
-            Assert.That(storage.TryRead(2, 0, withPadding), Is.True);
-            Assert.That(withPadding, Is.EqualTo(Piece(2)), "padding reads as zeros");
+            var block = new byte[8];
+            Assert.That(storage.TryRead(2, 4, block), Is.True);
+            Assert.That(block, Is.EqualTo(_bytes.AsSpan(36, 8).ToArray()), "a read across b.bin and e.bin");
+            var withPadding = new byte[16];
+            Assert.That(storage.TryRead(0, 0, withPadding), Is.True);
+            Assert.That(withPadding, Is.EqualTo(Piece(0)), "padding reads as zeros");
         }
         Assert.That(File.ReadAllBytes(Path.Combine(output, "a.txt")), Is.EqualTo(_bytes[..10]));
-        Assert.That(File.ReadAllBytes(Path.Combine(output, "dir", "sub", "b.bin")), Is.EqualTo(_bytes[10..35]));
-        Assert.That(File.ReadAllBytes(Path.Combine(output, "c.bin")), Is.EqualTo(_bytes[40..]));
-        Assert.That(new FileInfo(Path.Combine(output, "empty.txt")).Length, Is.Zero);
+        Assert.That(File.ReadAllBytes(Path.Combine(output, "dir", "sub", "b.bin")), Is.EqualTo(_bytes[16..41]));
+        Assert.That(File.ReadAllBytes(Path.Combine(output, "e.bin")), Is.EqualTo(_bytes[41..]));
+        Assert.That(new FileInfo(Path.Combine(output, "b-empty.txt")).Length, Is.Zero);
         Assert.That(Directory.Exists(Path.Combine(output, ".pad")), Is.False, "padding is never written");
     }
 
@@ -81,7 +82,7 @@ public class StorageTests
             storage.WritePiece(2, Piece(2));
             Assert.That(ExistingDataCheck.Run(storage, CancellationToken.None).IsComplete, Is.True);
         }
-        File.WriteAllBytes(Path.Combine(output, "c.bin"), _bytes[40..45]);   // c.bin truncated
+        File.WriteAllBytes(Path.Combine(output, "e.bin"), _bytes[41..44]);   // e.bin cut short
         using (var storage = TorrentStorage.Open(_torrent, output))
         {
             var have = ExistingDataCheck.Run(storage, CancellationToken.None);
@@ -94,7 +95,7 @@ public class StorageTests
     {
         string source = Path.Combine(_folder, "one.bin");
         SamplePayload.WriteFile(source, 40, 9);
-        var single = Torrent.Parse(TorrentMaker.Create(source, "one.bin", [new(["one.bin"], 40)], false, 16, []));
+        var single = Torrent.Parse(SwarmHelpers.TorrentFor(source, 16));
         string output = Path.Combine(_folder, "elsewhere", "named-by-user.dat");
         using (var storage = TorrentStorage.Open(single, output))
         {

@@ -15,13 +15,19 @@ public class SwarmDownloadTests
     public async Task DownloadsFromHonestSeedersThroughTheTracker(bool multiFile)
     {
         using var deadline = Deadline();
-        await using var swarm = await SwarmAsync(6 << 20, multiFile, 64 * 1024, seeders: 3, deadline.Token);
-        await using (var engine = await TorrentEngine.StartAsync(swarm.Torrent, swarm.DownloadPath, FastOptions(), deadline.Token))
+        const int PieceLength = 64 * 1024, PiecesInMemory = 8;
+        await using var swarm = await SwarmAsync(6 << 20, multiFile, PieceLength, seeders: 3, deadline.Token);
+        var engine = await TorrentEngine.StartAsync(swarm.Torrent, swarm.DownloadPath, FastOptions(PiecesInMemory * PieceLength), deadline.Token);
+        await using (engine)
         {
             await engine.Completion.WaitAsync(deadline.Token);
             Assert.That(engine.Stats.PeakPeers, Is.EqualTo(3), "every seeder from the tracker was used");
             Assert.That(engine.Stats.PiecesFailed, Is.Zero);
         }
+        var buffers = engine.PieceBuffers;
+        Assert.That(buffers.Created, Is.LessThanOrEqualTo(PiecesInMemory), "buffers reused: memory bounded by the pieces in flight, not by the torrent");
+        Assert.That(buffers.Rented, Is.GreaterThanOrEqualTo(swarm.Torrent.PieceCount));
+        Assert.That(buffers.InUse, Is.Zero, "every piece buffer came back");
         Assert.That(swarm.Verify(swarm.DownloadPath), Is.True, "byte-exact copy");
         if (multiFile)
         {

@@ -8,8 +8,11 @@ namespace MeTorrent.Tests.Download;
 internal static class SwarmHelpers
 {
     /// <summary>Downloader options with timeouts short enough for tests (a misbehaving peer costs about a second).</summary>
-    public static EngineOptions FastOptions(params IPEndPoint[] peers) => new()
+    public static EngineOptions FastOptions(params IPEndPoint[] peers) => FastOptions(EngineOptions.DefaultMaxInFlightBytes, peers);
+
+    public static EngineOptions FastOptions(long maxInFlightBytes, params IPEndPoint[] peers) => new()
     {
+        MaxInFlightBytes = maxInFlightBytes,
         Peers = peers,
         UseTrackers = peers.Length == 0,
         StallTimeout = TimeSpan.FromSeconds(2),
@@ -18,6 +21,21 @@ internal static class SwarmHelpers
         NoProgressTimeout = TimeSpan.FromSeconds(20),
         Log = line => NUnit.Framework.TestContext.Progress.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"),
     };
+
+    /// <summary>A .torrent for a file or folder on disk (any piece length, e.g. 16 bytes; optional BEP 47 alignment).</summary>
+    public static byte[] TorrentFor(string source, int pieceLength, IReadOnlyList<string>? trackers = null, long? alignFilesOfAtLeast = null)
+    {
+        var builder = new MeTorrent.Metainfo.TorrentBuilder(source)
+        {
+            PieceLength = pieceLength,
+            AllowSmallPieces = true,
+            AlignFilesOfAtLeast = alignFilesOfAtLeast,
+            CreationDate = null,
+        };
+        foreach (string tracker in trackers ?? [])
+            builder.Trackers.Add(tracker);
+        return builder.Build();
+    }
 
     public static CancellationTokenSource Deadline(int seconds = 60) => new(TimeSpan.FromSeconds(seconds));
 

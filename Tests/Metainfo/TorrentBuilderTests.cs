@@ -102,6 +102,51 @@ public class TorrentBuilderTests
     public void ChoosesAPowerOfTwoPieceLengthFromTheSize(long total, int expected) =>
         Assert.That(TorrentBuilder.ChoosePieceLength(total), Is.EqualTo(expected));
 
+    [Test]
+    public void AlignsLargeFilesToPieceBoundariesWithBep47PaddingFiles()
+    {
+        _content.AddFile("album/a.txt", 10_000);
+        _content.AddFile("album/b.flac", 40_000);
+        _content.AddFile("album/c.flac", 30_000);
+        _content.AddFile("album/d.txt", 7);
+        _content.AddFile("album/e", 0);
+        string folder = Path.Combine(_content.Root, "album");
+        var builder = new TorrentBuilder(folder) { PieceLength = 16384, AlignFilesOfAtLeast = 20_000 };
+        var torrent = TorrentParser.Parse(builder.Build());
+
+        // b.flac would start at 10000 and c.flac at 16384 + 40000: each gets padding up to the next boundary.
+        Assert.That(torrent.Files.Select(f => f.DisplayPath),
+            Is.EqualTo(new[] { "a.txt", ".pad/6384", "b.flac", ".pad/9152", "c.flac", "d.txt", "e" }));
+        Assert.That(torrent.Files.Select(f => f.IsPadding), Is.EqualTo(new[] { false, true, false, true, false, false, false }));
+        Assert.That(torrent.Files.Where(f => f.Length >= 20_000).Select(f => f.Offset % 16384), Is.All.Zero, "large files start at a piece boundary");
+        Assert.That(torrent.Files.Single(f => f.DisplayPath == "d.txt").Offset % 16384, Is.Not.Zero, "small files are not aligned");
+        Assert.That(ContentFolder.CountMatchingPieces(torrent, folder), Is.EqualTo(torrent.PieceCount), "padding hashed as zeros");
+
+        Assert.That(builder.Build().AsSpan().IndexOf("4:attr1:p6:lengthi6384e"u8), Is.GreaterThan(0), "BEP 47: attr \"p\"");
+        Assert.That(new TorrentBuilder(folder) { PieceLength = 16384, AlignFilesOfAtLeast = 0 }.Build(), Is.Not.EqualTo(builder.Build()));
+    }
+
+    [Test]
+    public void WithoutAlignmentAFolderTorrentHasNoPadding()
+    {
+        _content.AddFile("album/a.txt", 10_000);
+        _content.AddFile("album/b.flac", 40_000);
+        var torrent = TorrentParser.Parse(new TorrentBuilder(Path.Combine(_content.Root, "album")) { PieceLength = 16384 }.Build());
+        Assert.That(torrent.Files.Select(f => f.DisplayPath), Is.EqualTo(new[] { "a.txt", "b.flac" }));
+    }
+
+    [Test]
+    public void SmallPiecesOnlyWhenAskedFor()
+    {
+        string file = _content.AddFile("tiny.bin", 100);
+        Assert.Throws<MetainfoException>(() => new TorrentBuilder(file) { PieceLength = 16 }.Build());
+        var torrent = TorrentParser.Parse(new TorrentBuilder(file) { PieceLength = 16, AllowSmallPieces = true }.Build());
+        Assert.That(torrent.PieceCount, Is.EqualTo(7));
+        Assert.That(ContentFolder.CountMatchingPieces(torrent, _content.Root), Is.EqualTo(7));
+        var error = Assert.Throws<MetainfoException>(() => new TorrentBuilder(file) { PieceLength = 24, AllowSmallPieces = true }.Build())!;
+        Assert.That(error.Message, Does.Contain("must be a power of two"));
+    }
+
     [TestCase(1000)]
     [TestCase(8192)]
     [TestCase(49152)]
