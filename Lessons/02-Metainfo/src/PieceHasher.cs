@@ -20,6 +20,11 @@ internal static class PieceHasher
         {
             if (file.Length == 0)
                 continue; // never opened: an empty file adds no bytes
+            if (file.IsPadding)
+            {
+                HashZeros(file.Length);
+                continue;
+            }
             using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read,
                 bufferSize: 0, FileOptions.SequentialScan);
             long left = file.Length;
@@ -43,5 +48,22 @@ internal static class PieceHasher
         if (filled > 0)
             SHA1.HashData(buffer.AsSpan(0, filled), hashes.AsSpan(checked((int)(piece * SHA1.HashSizeInBytes))));
         return hashes;
+
+        // BEP 47 padding: zeros in the piece space, read from no file.
+        void HashZeros(long length)
+        {
+            while (length > 0)
+            {
+                int take = (int)Math.Min(pieceLength - filled, length);
+                buffer.AsSpan(filled, take).Clear();
+                filled += take;
+                length -= take;
+                if (filled == pieceLength)
+                {
+                    SHA1.HashData(buffer, hashes.AsSpan(checked((int)(piece++ * SHA1.HashSizeInBytes))));
+                    filled = 0;
+                }
+            }
+        }
     }
 }

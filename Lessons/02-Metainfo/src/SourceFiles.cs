@@ -6,7 +6,8 @@ namespace MeTorrent.Metainfo;
 /// <summary>The files a new torrent is made from: one file, or every regular file under a folder.</summary>
 internal sealed record SourceFiles(string Name, bool IsFolder, IReadOnlyList<SourceFiles.Entry> Files)
 {
-    public sealed record Entry(string FullPath, IReadOnlyList<string> RelativePath, long Length);
+    /// <param name="IsPadding">a BEP 47 padding file: zeros, with no file on disk (<see cref="PaddingFiles"/>)</param>
+    public sealed record Entry(string FullPath, IReadOnlyList<string> RelativePath, long Length, bool IsPadding = false);
 
     public static SourceFiles Collect(string sourcePath, List<string> skipped)
     {

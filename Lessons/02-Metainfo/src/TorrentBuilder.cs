@@ -22,6 +22,19 @@ public sealed class TorrentBuilder(string sourcePath)
     /// <summary>Bytes per piece, a power of two; null picks one from the total size (<see cref="ChoosePieceLength"/>).</summary>
     public int? PieceLength { get; set; }
 
+    /// <summary>
+    /// Allows piece lengths below <see cref="MinPieceLength"/> (any power of two), for tests that want a
+    /// handful of bytes per piece. Peers ask for 16 KiB blocks, so a real torrent should never use them.
+    /// </summary>
+    public bool AllowSmallPieces { get; set; }
+
+    /// <summary>
+    /// BEP 47, folder torrents only: every file of at least this many bytes starts at a piece boundary,
+    /// after a padding file ".pad/N" (attr "p") of N zero bytes where needed; 0 aligns every non-empty file.
+    /// Null (the default) adds no padding: the layout mktorrent makes.
+    /// </summary>
+    public long? AlignFilesOfAtLeast { get; set; }
+
     /// <summary>Tracker URLs: the first becomes "announce"; with more than one, each is its own BEP 12 tier.</summary>
     public IList<string> Trackers { get; } = [];
 
@@ -62,12 +75,16 @@ public sealed class TorrentBuilder(string sourcePath)
         if (total == 0)
             throw new MetainfoException($"{sourcePath} holds no data (every file is empty); a torrent needs at least one byte.");
         int pieceLength = PieceLength ?? ChoosePieceLength(total);
-        CheckPieceLength(pieceLength);
+        CheckPieceLength(pieceLength, AllowSmallPieces ? 1 : MinPieceLength);
+        var files = source.IsFolder && AlignFilesOfAtLeast is long alignFrom
+            ? PaddingFiles.Insert(source.Files, pieceLength, alignFrom)
+            : source.Files;
+        total = files.Sum(f => f.Length);
         if ((total + pieceLength - 1) / pieceLength > MaxPieceCount)
             throw new MetainfoException(
                 $"{total} bytes in pieces of {pieceLength} make more than {MaxPieceCount} pieces; choose a larger piece length.");
 
-        byte[] pieces = PieceHasher.Hash(source.Files, total, pieceLength, cancellation);
+        byte[] pieces = PieceHasher.Hash(files, total, pieceLength, cancellation);
 
         var info = new BDictionary
         {
@@ -76,11 +93,7 @@ public sealed class TorrentBuilder(string sourcePath)
             { "pieces", new BString(pieces) },
         };
         if (source.IsFolder)
-            info.Add("files", new BList(source.Files.Select(f => (BValue)new BDictionary
-            {
-                { "length", new BInteger(f.Length) },
-                { "path", new BList(f.RelativePath.Select(c => (BValue)new BString(c))) },
-            })));
+            info.Add("files", new BList(files.Select(FileEntry)));
         else
             info.Add("length", new BInteger(total));
         if (IsPrivate)
@@ -99,10 +112,23 @@ public sealed class TorrentBuilder(string sourcePath)
         return BencodeEncoder.Encode(torrent);
     }
 
-    private static void CheckPieceLength(int pieceLength)
+    private static BValue FileEntry(SourceFiles.Entry file)
     {
-        if (pieceLength < MinPieceLength || pieceLength > MaxPieceLength || !int.IsPow2(pieceLength))
-            throw new MetainfoException(
-                $"Piece length {pieceLength} must be a power of two from {MinPieceLength} (16 KiB) to {MaxPieceLength} (64 MiB).");
+        var entry = new BDictionary
+        {
+            { "length", new BInteger(file.Length) },
+            { "path", new BList(file.RelativePath.Select(c => (BValue)new BString(c))) },
+        };
+        if (file.IsPadding)
+            entry.Add("attr", new BString("p"));   // BEP 47
+        return entry;
+    }
+
+    private static void CheckPieceLength(int pieceLength, int minimum)
+    {
+        if (pieceLength < minimum || pieceLength > MaxPieceLength || !int.IsPow2(pieceLength))
+            throw new MetainfoException(minimum == MinPieceLength
+                ? $"Piece length {pieceLength} must be a power of two from {MinPieceLength} (16 KiB) to {MaxPieceLength} (64 MiB)."
+                : $"Piece length {pieceLength} must be a power of two up to {MaxPieceLength} (64 MiB).");
     }
 }

@@ -22,13 +22,14 @@ public sealed class DemoCommand : ICommand, IHasOptions
           --size N          payload size in MiB (default 64); K, M or G suffix allowed, e.g. 512K, 1G
           --seeders N       honest seeders (default 3)
           --multi-file      a folder torrent: nested folders, an empty file, a padding file
-          --piece-length K  piece length in KiB (default 256)
+          --piece-length K  piece length in KiB, a power of two from 16 to 16384 (default 256)
           --liar            add a seeder that sends corrupt blocks: watch it get banned
           --quiet           print only the figures
+          --verbose         also print memory figures (for the whole process: seeders included)
         """;
 
     public IReadOnlyList<string> ValueOptions => ["--size", "--seeders", "--piece-length"];
-    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--quiet", "-q"];
+    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--quiet", "-q", "--verbose"];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -38,7 +39,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
             Size = ParseSize(args.Option("--size") ?? "64"),
             Seeders = args.IntOption(3, 1, 50, "--seeders"),
             MultiFile = args.Flag("--multi-file"),
-            PieceLength = args.IntOption(256, 16, 16 * 1024, "--piece-length") * 1024,
+            PieceLength = PieceLengthOption(args),
             Liar = args.Flag("--liar"),
         };
         bool quiet = args.Flag("--quiet", "-q");
@@ -71,8 +72,18 @@ public sealed class DemoCommand : ICommand, IHasOptions
             $"{stats.BytesVerified / elapsed.TotalSeconds / (1 << 20):0.0} MiB/s from {stats.PeakPeers} peer{(stats.PeakPeers == 1 ? "" : "s")}.");
         output.WriteLine($"Pieces: {swarm.Torrent.PieceCount}, re-fetched after a failed hash check: {stats.PiecesFailed}; peers banned: {stats.PeersBanned}; " +
             $"bytes received: {stats.BytesReceived} ({Units.Bytes(stats.BytesReceived - stats.BytesVerified)} wasted).");
+        if (args.Flag("--verbose"))
+            errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers));
         output.WriteLine(exact ? "Verified: the download is identical to the seeders' files." : "FAILED: the download differs from the seeders' files.");
         return exact ? 0 : 1;
+    }
+
+    private static int PieceLengthOption(CommandLine args)
+    {
+        int kib = args.IntOption(256, 16, 16 * 1024, "--piece-length");
+        if (!int.IsPow2(kib))
+            throw new UserError($"option --piece-length must be a power of two (16, 32, 64, ... 16384), not {kib}");
+        return kib * 1024;
     }
 
     private static long ParseSize(string text)

@@ -74,6 +74,8 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         }
         if (!quiet)
             errors.WriteLine("Finished: " + Progress.Summary.Of(engine.Stats, clock.Elapsed));
+        if (args.Flag("--verbose"))
+            errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers));
         output.WriteLine($"Downloaded {torrentArgument} to {path}.");
         return 0;
     }

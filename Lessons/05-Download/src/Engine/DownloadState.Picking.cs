@@ -57,40 +57,45 @@ public sealed partial class DownloadState
 
     private int PickLocked(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
     {
+        int count = 0;
+        foreach (var piece in _inFlight.Values)
+            if (piece.Owner == peer && count < output.Length)
+                count = TakeFree(peer, piece, output, count);
+        foreach (var piece in _inFlight.Values)
         {
-            int count = 0;
-            foreach (var piece in _inFlight.Values)
-                if (piece.Owner == peer && count < output.Length)
-                    count = TakeFree(peer, piece, output, count);
-            foreach (var piece in _inFlight.Values)
+            if (count == output.Length) return count;
+            if (piece.Owner is null && peerPieces[piece.Index] && piece.HasFreeBlock())
             {
-                if (count == output.Length) return count;
-                if (piece.Owner is null && peerPieces[piece.Index] && piece.HasFreeBlock())
-                {
-                    piece.Owner = peer;
-                    count = TakeFree(peer, piece, output, count);
-                }
-            }
-            while (count < output.Length && _inFlightBytes < _maxInFlightBytes)
-            {
-                int index = _picker.PickNew(peerPieces, peer.Record);
-                if (index < 0) break;
-                var piece = new InFlightPiece(index, _torrent.PieceSize(index)) { Owner = peer };
-                _inFlight.Add(index, piece);
-                _inFlightBytes += piece.Length;
-                _picker.SetStatus(index, PieceStatus.InFlight);
+                piece.Owner = peer;
                 count = TakeFree(peer, piece, output, count);
             }
-            foreach (var piece in _inFlight.Values)
-                if (count < output.Length && peerPieces[piece.Index])
-                    count = TakeFree(peer, piece, output, count);
-            if (count == 0 && IsEndgame())
-                count = TakeDuplicates(peer, peerPieces, output);
-            if (count > 0 && peer.Outstanding.Count == count)
-                peer.LastBlockTicks = Environment.TickCount64;   // the stall clock starts with the first request
-            return count;
         }
+        while (count < output.Length)
+        {
+            if (!HasRoomForAnotherPiece())
+            {
+                _waitingForRoom = true;
+                break;
+            }
+            int index = _picker.PickNew(peerPieces, peer.Record);
+            if (index < 0) break;
+            var piece = new InFlightPiece(index, _torrent.PieceSize(index), _buffers.Rent()) { Owner = peer };
+            _inFlight.Add(index, piece);
+            _picker.SetStatus(index, PieceStatus.InFlight);
+            count = TakeFree(peer, piece, output, count);
+        }
+        foreach (var piece in _inFlight.Values)
+            if (count < output.Length && peerPieces[piece.Index])
+                count = TakeFree(peer, piece, output, count);
+        if (count == 0 && IsEndgame())
+            count = TakeDuplicates(peer, peerPieces, output);
+        if (count > 0 && peer.Outstanding.Count == count)
+            peer.LastBlockTicks = Environment.TickCount64;   // the stall clock starts with the first request
+        return count;
     }
+
+    /// <summary>Every piece in flight holds a piece-length buffer, up to <c>maxInFlightBytes</c> in all.</summary>
+    private bool HasRoomForAnotherPiece() => (_inFlight.Count + 1L) * _torrent.PieceLength <= _maxInFlightBytes;
 
     private bool IsEndgame()
     {
@@ -102,7 +107,7 @@ public sealed partial class DownloadState
 
     private int TakeFree(PeerRequests peer, InFlightPiece piece, Span<BlockRequest> output, int count)
     {
-        for (int b = 0; b < piece.BlockCount && count < output.Length; b++)
+        for (int b = 0; b < piece.BlockCount && count < output.Length && piece.FreeCount > 0; b++)
         {
             if (!piece.IsFree(b)) continue;
             var request = new BlockRequest(piece.Index, b * Blocks.Size, piece.BlockLength(b));

@@ -21,15 +21,20 @@ public sealed partial class DownloadState
     private readonly Dictionary<int, InFlightPiece> _inFlight = [];
     private readonly List<PeerRequests> _peers = [];
     private readonly long _maxInFlightBytes;
-    private long _inFlightBytes;
+    private readonly PieceBufferPool _buffers;
+    private bool _waitingForRoom;
     private long _bytesLeft;
 
-    public DownloadState(Torrent torrent, Bitfield have, long maxInFlightBytes = 256L << 20, Random? random = null)
+    /// <summary>The fewest pieces allowed in flight whatever <c>maxInFlightBytes</c> says: some arrive while others are verified.</summary>
+    public const int MinPiecesInFlight = 4;
+
+    public DownloadState(Torrent torrent, Bitfield have, long maxInFlightBytes = EngineOptions.DefaultMaxInFlightBytes, Random? random = null)
     {
         _torrent = torrent;
         _have = have;
         _picker = new PiecePicker(have, random);
-        _maxInFlightBytes = Math.Max(maxInFlightBytes, torrent.PieceLength);
+        _maxInFlightBytes = Math.Max(maxInFlightBytes, (long)MinPiecesInFlight * torrent.PieceLength);
+        _buffers = new PieceBufferPool(torrent.PieceLength);
         for (int i = 0; i < have.Count; i++)
             if (!have[i]) _bytesLeft += torrent.PieceSize(i);
     }
@@ -41,6 +46,8 @@ public sealed partial class DownloadState
     public int HaveCount { get { lock (_lock) return _have.SetCount; } }
 
     public int InFlightCount { get { lock (_lock) return _inFlight.Count; } }
+
+    public PieceBufferCounts PieceBuffers { get { lock (_lock) return _buffers.Counts; } }
 
     /// <summary>True once every missing piece has been started: duplicate requests are allowed then.</summary>
     public bool InEndgame { get { lock (_lock) return IsEndgame(); } }
@@ -139,12 +146,13 @@ public sealed partial class DownloadState
         lock (_lock)
         {
             _inFlight.Remove(piece.Index);
-            _inFlightBytes -= piece.Length;
             var contributors = piece.Contributors.ToList();
-            piece.Release();
+            ReturnBuffer(piece);
             if (good)
             {
                 _have[piece.Index] = true;
+                if (_have.IsComplete)
+                    _buffers.Trim();
                 _bytesLeft -= piece.Length;
                 _picker.SetStatus(piece.Index, PieceStatus.Have);
                 _picker.Succeeded(piece.Index);
@@ -159,15 +167,44 @@ public sealed partial class DownloadState
         }
     }
 
-    /// <summary>Gives back the buffers of pieces still in flight (at shutdown).</summary>
+    /// <summary>
+    /// True (once) when a piece has left memory while some peer was refused a new piece for lack of
+    /// room (<c>maxInFlightBytes</c>): the peers should be asked to top up their queues now rather than
+    /// at their next block or the next housekeeping round.
+    /// </summary>
+    public bool TakeRoomMade()
+    {
+        lock (_lock)
+        {
+            if (!_waitingForRoom || !HasRoomForAnotherPiece())
+                return false;
+            _waitingForRoom = false;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// At shutdown, once the verifier has drained: the pieces still in flight are dropped (a restart
+    /// fetches them again) and their buffers given back.
+    /// </summary>
     public void ReleaseBuffers()
     {
         lock (_lock)
         {
             foreach (var piece in _inFlight.Values)
-                if (_picker.StatusOf(piece.Index) == PieceStatus.InFlight)
-                    piece.Release();
+            {
+                ReturnBuffer(piece);
+                _picker.SetStatus(piece.Index, PieceStatus.Missing);
+            }
+            _inFlight.Clear();
+            _buffers.Trim();
         }
+    }
+
+    private void ReturnBuffer(InFlightPiece piece)
+    {
+        if (piece.DetachBuffer() is { } buffer)
+            _buffers.Return(buffer);
     }
 
     private PeerRequests? FindOtherRequester(PeerRequests except, BlockRequest request)

@@ -1,10 +1,8 @@
 // Lesson 05-Download: copied from Download/Engine/InFlightPiece.cs by Lessons/tools. Provided complete; nothing to do here.
-using System.Buffers;
-
 namespace MeTorrent.Download.Engine;
 
 /// <summary>
-/// A piece being downloaded: a pooled buffer its blocks are copied into, and per block whether it is
+/// A piece being downloaded: a buffer (from <see cref="PieceBufferPool"/>) its blocks are copied into, and per block whether it is
 /// free, requested (by how many peers — more than one only in endgame), or received. The piece is
 /// written to disk only after its SHA-1 checks, so data on disk is never overwritten with unverified bytes.
 /// </summary>
@@ -13,14 +11,17 @@ public sealed class InFlightPiece
     private readonly byte[] _requests;   // outstanding requests per block
     private readonly bool[] _received;
 
-    public InFlightPiece(int index, int length)
+    public InFlightPiece(int index, int length, byte[] buffer)
     {
+        if (buffer.Length < length)
+            throw new ArgumentException($"A buffer of {buffer.Length} bytes cannot hold a piece of {length}.", nameof(buffer));
         Index = index;
         Length = length;
         BlockCount = Blocks.CountIn(length);
         _requests = new byte[BlockCount];
         _received = new bool[BlockCount];
-        Buffer = ArrayPool<byte>.Shared.Rent(length);
+        FreeCount = BlockCount;
+        Buffer = buffer;
     }
 
     public int Index { get; }
@@ -29,10 +30,13 @@ public sealed class InFlightPiece
 
     public int BlockCount { get; }
 
-    /// <summary>The received bytes; only the first <see cref="Length"/> count. Returned to the pool by <see cref="Release"/>.</summary>
+    /// <summary>The received bytes; only the first <see cref="Length"/> count. Given back by <see cref="DetachBuffer"/>.</summary>
     public byte[] Buffer { get; private set; }
 
     public int ReceivedCount { get; private set; }
+
+    /// <summary>Blocks neither received nor requested: kept as a count so the picker skips busy pieces without scanning them.</summary>
+    public int FreeCount { get; private set; }
 
     /// <summary>The connection that started this piece and fetches it first; null once it has gone.</summary>
     public PeerRequests? Owner { get; set; }
@@ -50,20 +54,23 @@ public sealed class InFlightPiece
 
     public int BlockLength(int block) => Blocks.LengthOf(Length, block);
 
-    public void AddRequest(int block) => _requests[block]++;
+    public void AddRequest(int block)
+    {
+        if (IsFree(block))
+            FreeCount--;
+        _requests[block]++;
+    }
 
     public void RemoveRequest(int block)
     {
-        if (_requests[block] > 0)
-            _requests[block]--;
+        if (_requests[block] == 0)
+            return;
+        _requests[block]--;
+        if (IsFree(block))
+            FreeCount++;
     }
 
-    public bool HasFreeBlock()
-    {
-        for (int b = 0; b < BlockCount; b++)
-            if (IsFree(b)) return true;
-        return false;
-    }
+    public bool HasFreeBlock() => FreeCount > 0;
 
     /// <summary>Copies a block in; false if it was already received (an endgame duplicate).</summary>
     public bool Receive(int block, ReadOnlySpan<byte> data, PeerRecord from)
@@ -71,6 +78,8 @@ public sealed class InFlightPiece
         if (_received[block])
             return false;
         data.CopyTo(Buffer.AsSpan(block * Blocks.Size));
+        if (IsFree(block))
+            FreeCount--;
         _received[block] = true;
         ReceivedCount++;
         if (!Contributors.Contains(from))
@@ -80,10 +89,11 @@ public sealed class InFlightPiece
 
     public ReadOnlySpan<byte> Data => Buffer.AsSpan(0, Length);
 
-    public void Release()
+    /// <summary>Takes the buffer away (to return it to its pool); null if it was already taken.</summary>
+    public byte[]? DetachBuffer()
     {
-        if (Buffer.Length > 0)
-            ArrayPool<byte>.Shared.Return(Buffer);
+        var buffer = Buffer;
         Buffer = [];
+        return buffer.Length > 0 ? buffer : null;
     }
 }

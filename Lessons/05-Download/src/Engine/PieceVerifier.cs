@@ -16,11 +16,14 @@ internal sealed class PieceVerifier
     private readonly Task[] _workers;
     private readonly Action _onComplete;
     private readonly Action<Exception> _onFatal;
+    private readonly Action _onRoomMade;
 
-    public PieceVerifier(SwarmContext swarm, int workers, Action onComplete, Action<Exception> onFatal)
+    /// <param name="onRoomMade">a piece left memory while peers waited for room to start new ones</param>
+    public PieceVerifier(SwarmContext swarm, int workers, Action onComplete, Action<Exception> onFatal, Action onRoomMade)
     {
         _swarm = swarm;
         _onComplete = onComplete;
+        _onRoomMade = onRoomMade;
         _onFatal = onFatal;
         _workers = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Run(WorkAsync)).ToArray();
     }
@@ -62,6 +65,8 @@ internal sealed class PieceVerifier
         }
         int length = piece.Length;
         var banned = _swarm.State.PieceChecked(piece, good);   // releases the buffer
+        if (_swarm.State.TakeRoomMade())
+            _onRoomMade();
         if (good)
         {
             _swarm.Stats.PieceVerified(length);

@@ -133,7 +133,7 @@ public sealed partial class TorrentEngine
         }
     }
 
-    /// <summary>New peers arrived: run the housekeeping round now.</summary>
+    /// <summary>New peers arrived, or a verified piece made room for new ones: run the housekeeping round now.</summary>
     private void Wake()
     {
         try { _wake.Release(); } catch (SemaphoreFullException) { } catch (ObjectDisposedException) { }

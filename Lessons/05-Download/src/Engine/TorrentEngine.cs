@@ -42,7 +42,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         _swarm = new SwarmContext(torrent, storage, state, options, new PeerPool(options.RetryDelay));
         _swarm.Stats.TotalBytes = torrent.TotalLength;
         _swarm.Stats.BytesAlreadyHad = torrent.TotalLength - state.BytesLeft;
-        _swarm.Verifier = new PieceVerifier(_swarm, Environment.ProcessorCount, OnComplete, OnFatal);
+        _swarm.Verifier = new PieceVerifier(_swarm, Environment.ProcessorCount, OnComplete, OnFatal, Wake);
         _swarm.Pool.AddRange(options.Peers);
         _swarm.Pool.Added = Wake;
         _incoming = incoming;
@@ -69,6 +69,9 @@ public sealed partial class TorrentEngine : IAsyncDisposable
 
     /// <summary>Pieces on disk and verified so far.</summary>
     public int PiecesHave => _swarm.State.HaveCount;
+
+    /// <summary>The buffers of the pieces in flight: how many were made (the memory bound) and whether all came back.</summary>
+    public PieceBufferCounts PieceBuffers => _swarm.State.PieceBuffers;
 
     /// <summary>Peers we know of (from trackers, --peer and incoming connections).</summary>
     public int KnownPeers => _swarm.Pool.Count;
@@ -98,6 +101,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         try
         {
             have = await Task.Run(() => ExistingDataCheck.Run(storage, ct), ct);
+            storage.TruncateToTorrentLengths();   // after the check: what it found stays, only a longer file's tail goes
             if (!have.IsComplete && noPeerSource)
                 throw new EngineException(NoPeers);
             if (options.ListenPort is int port)

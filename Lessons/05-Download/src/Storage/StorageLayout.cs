@@ -13,11 +13,8 @@ public sealed class StorageLayout
 {
     private readonly Dictionary<TorrentFile, int> _indexes = new(ReferenceEqualityComparer.Instance);
 
-    private readonly IReadOnlyList<TorrentFile> _files;
-
     private StorageLayout(string root, IReadOnlyList<string> paths, IReadOnlyList<TorrentFile> files)
     {
-        _files = files;
         Root = root;
         Paths = paths;
         for (int i = 0; i < files.Count; i++)
@@ -32,19 +29,6 @@ public sealed class StorageLayout
 
     public int IndexOf(TorrentFile file) =>
         _indexes.TryGetValue(file, out int index) ? index : throw new ArgumentException("The file is not part of this torrent.", nameof(file));
-
-    /// <summary>Binary search: the first file whose bytes reach past <paramref name="offset"/> in the torrent's byte space.</summary>
-    public int FileAt(long offset)
-    {
-        int low = 0, high = _files.Count - 1, found = _files.Count;
-        while (low <= high)
-        {
-            int mid = (low + high) / 2;
-            if (_files[mid].End > offset) { found = mid; high = mid - 1; }
-            else low = mid + 1;
-        }
-        return found;
-    }
 
     /// <exception cref="MetainfoException">A file path would leave the output folder.</exception>
     public static StorageLayout Resolve(Torrent torrent, string outputPath)

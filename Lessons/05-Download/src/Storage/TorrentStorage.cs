@@ -50,22 +50,14 @@ public sealed class TorrentStorage : IDisposable
         return storage;
     }
 
-    /// <summary>Writes a whole verified piece at its place in the files.</summary>
+    /// <summary>Writes a whole verified piece at its place in the files (<see cref="Torrent.MapToFiles(int,int,int)"/> says where).</summary>
     public void WritePiece(int piece, ReadOnlySpan<byte> data)
     {
         if (data.Length != _torrent.PieceSize(piece))
             throw new ArgumentException($"Piece {piece} has {_torrent.PieceSize(piece)} bytes, not {data.Length}.", nameof(data));
-        long position = _torrent.PieceOffset(piece);
-        for (int file = _layout.FileAt(position), done = 0; done < data.Length; file++)
-        {
-            var entry = _torrent.Files[file];
-            if (entry.End <= position) continue;   // zero-length files hold no bytes
-            int take = (int)Math.Min(data.Length - done, entry.End - position);
-            if (!entry.IsPadding)
-                RandomAccess.Write(HandleFor(file), data.Slice(done, take), position - entry.Offset);
-            done += take;
-            position += take;
-        }
+        foreach (var segment in _torrent.MapToFiles(piece, 0, data.Length))
+            if (!segment.File.IsPadding)
+                RandomAccess.Write(HandleFor(segment.File), data.Slice(segment.BufferOffset, segment.Length), segment.FileOffset);
     }
 
     /// <summary>
@@ -76,19 +68,13 @@ public sealed class TorrentStorage : IDisposable
     {
         if (begin < 0 || begin + (long)destination.Length > _torrent.PieceSize(piece))
             throw new ArgumentOutOfRangeException(nameof(begin), $"Bytes {begin}..{begin + destination.Length} are outside piece {piece}.");
-        long position = _torrent.PieceOffset(piece) + begin;
-        for (int file = _layout.FileAt(position), done = 0; done < destination.Length; file++)
+        foreach (var segment in _torrent.MapToFiles(piece, begin, destination.Length))
         {
-            var entry = _torrent.Files[file];
-            if (entry.End <= position) continue;
-            int take = (int)Math.Min(destination.Length - done, entry.End - position);
-            var part = destination.Slice(done, take);
-            if (entry.IsPadding)
+            var part = destination.Slice(segment.BufferOffset, segment.Length);
+            if (segment.File.IsPadding)
                 part.Clear();
-            else if (!ReadExactly(HandleFor(file), part, position - entry.Offset))
+            else if (!ReadExactly(HandleFor(segment.File), part, segment.FileOffset))
                 return false;
-            done += take;
-            position += take;
         }
         return true;
     }
@@ -112,6 +98,29 @@ public sealed class TorrentStorage : IDisposable
             if (!segment.File.IsPadding && RandomAccess.GetLength(HandleFor(segment.File)) < segment.FileOffset + segment.Length)
                 return false;
         return true;
+    }
+
+    /// <summary>
+    /// Cuts every file that is longer than the torrent says back to its length, so that the result is
+    /// byte-exact (an old, longer file of the same name would otherwise keep its tail). The bytes cut lie
+    /// outside every piece, so no verified data is lost. Returns how many files were cut.
+    /// </summary>
+    public int TruncateToTorrentLengths()
+    {
+        int cut = 0;
+        for (int i = 0; i < _torrent.Files.Count; i++)
+        {
+            var file = _torrent.Files[i];
+            if (file.IsPadding)
+                continue;
+            var handle = HandleFor(i);
+            if (RandomAccess.GetLength(handle) > file.Length)
+            {
+                RandomAccess.SetLength(handle, file.Length);
+                cut++;
+            }
+        }
+        return cut;
     }
 
     /// <summary>Pushes written data to the disk (on a clean stop and at the end of a download).</summary>
