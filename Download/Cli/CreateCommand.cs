@@ -24,6 +24,9 @@ public sealed class CreateCommand : ICommand, IHasOptions
           -c, --comment TEXT        a comment stored in the torrent
               --no-date             leave out the creation date (same content, same bytes)
               --force               overwrite the output file if it exists
+
+        Example:
+          metorrent create -o photos.torrent -t http://127.0.0.1:6969/announce ~/photos
         """;
 
     public IReadOnlyList<string> ValueOptions => ["-o", "--output", "-t", "--tracker", "-l", "--piece-length", "-c", "--comment"];

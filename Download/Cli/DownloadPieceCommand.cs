@@ -20,9 +20,11 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         Asks the torrent's tracker for peers (or uses the --peer addresses instead), then from one peer
         at a time: handshake, interested, wait for unchoke, request the piece in 16 KiB blocks (several
         in flight), check its SHA-1 and write it to <path>. A peer that fails is skipped for the next.
-          -o, --output <path>   where to write the piece (required)
-          --peer <ip:port>      a peer to use instead of the tracker (repeatable)
         The folder of <path> is created if needed; an existing file there is replaced.
+
+        Options:
+          -o, --output PATH   where to write the piece (required)
+          --peer IP:PORT      a peer to use instead of the tracker (repeatable), e.g. 127.0.0.1:6881 or [::1]:6881
 
         Example:
           metorrent download_piece -o /tmp/test-piece-0 sample.torrent 0

@@ -14,23 +14,38 @@ public static class PeerAddress
 {
     public static IPEndPoint Parse(string text)
     {
-        int colon = text.LastIndexOf(':');
-        if (colon <= 0)
-            throw Bad(text, "the port is missing");
-        string host = text[..colon], portText = text[(colon + 1)..];
+        string host, portText;
+        if (text.StartsWith('['))
+        {
+            int close = text.IndexOf(']');
+            if (close < 0 || close + 1 >= text.Length || text[close + 1] != ':')
+                throw Bad(text, "put the port after the brackets, like [::1]:6881");
+            host = text[1..close];
+            portText = text[(close + 2)..];
+        }
+        else
+        {
+            int colon = text.LastIndexOf(':');
+            if (colon < 0)
+                throw Bad(text, "the port is missing");
+            host = text[..colon];
+            portText = text[(colon + 1)..];
+            if (host.Contains(':'))
+                throw Bad(text, "put an IPv6 address in brackets, like [::1]:6881");
+        }
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-            throw Bad(text, $"the port must be a number from 1 to 65535");
+            throw Bad(text, "the port must be a number from 1 to 65535");
 
         IPAddress? address;
-        if (host.StartsWith('[') && host.EndsWith(']'))
+        if (text.StartsWith('['))
         {
-            if (!IPAddress.TryParse(host[1..^1], out address) || address.AddressFamily != AddressFamily.InterNetworkV6)
+            if (!IPAddress.TryParse(host, out address) || address.AddressFamily != AddressFamily.InterNetworkV6)
                 throw Bad(text, "the part in brackets is not an IPv6 address");
         }
-        else if (host.Contains(':'))
-            throw Bad(text, "put an IPv6 address in brackets, like [::1]:6881");
+        else if (host.Length == 0)
+            throw Bad(text, "the IP address is missing");
         else if (!IsDottedQuad(host) || !IPAddress.TryParse(host, out address))
-            throw Bad(text, host.Any(char.IsLetter) ? "give an IP address; host names are not looked up" : "not an IPv4 address");
+            throw Bad(text, host.Any(char.IsLetter) && !host.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? "give an IP address; host names are not looked up" : "not an IPv4 address");
         return new IPEndPoint(address, port);
     }
 
