@@ -107,7 +107,6 @@ public class CliUsageTests
     [TestCase("peers", "--port", "x", "x.torrent")]
     [TestCase("peers", "--port", "70000", "x.torrent")]
     [TestCase("peers", "--numwant", "-1", "x.torrent")]
-    [TestCase("peers", "--port", "", "x.torrent")]
     [TestCase("tracker", "--port", "99999", null)]
     [TestCase("tracker", "--interval", "1e3", null)]
     [TestCase("bench", "--seconds", "0", null)]
@@ -119,5 +118,29 @@ public class CliUsageTests
         Assert.That(result.ExitCode, Is.EqualTo(1));
         Assert.That(result.Errors, Does.StartWith($"metorrent {name}: option {option} must be a whole number from "));
         Assert.That(result.Errors, Does.EndWith($", not \"{value}\"{Environment.NewLine}"));
+    }
+
+    [TestCase("download_piece", "-o", "", "a.torrent", "0")]
+    [TestCase("download", "-o", "", "a.torrent")]
+    [TestCase("create", "-o", "", "folder")]
+    [TestCase("peers", "--port=", "a.torrent")]
+    public async Task AnEmptyOptionValueIsRefused(params string[] args)
+    {
+        // Path.GetFullPath("") threw ArgumentException: a stack trace for `-o "$UNSET"`.
+        var result = await CliRunner.RunAsync(args);
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        string option = args[1].TrimEnd('=');
+        Assert.That(result.Errors.TrimEnd(), Is.EqualTo($"metorrent {args[0]}: option {option} needs a value, not an empty string"));
+    }
+
+    [TestCase("create", "-o", "x.torrent", "")]
+    [TestCase("info", "")]
+    [TestCase("handshake", "", "127.0.0.1:1")]
+    [TestCase("decode", "--", "")]
+    public async Task AnEmptyArgumentIsRefused(params string[] args)
+    {
+        var result = await CliRunner.RunAsync(args);
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Errors.TrimEnd(), Is.EqualTo($"metorrent {args[0]}: an argument is an empty string (an unset shell variable?)"));
     }
 }
