@@ -16,9 +16,11 @@ public sealed class HandshakeCommand : ICommand, IHasOptions
         Connects to the peer, sends the BitTorrent handshake for the torrent's info hash and prints
         the 20-byte peer id it answers with, as 40 hex digits:
           Peer ID: 2d4c54323038302d...
-        -v, --verbose   also print its client prefix (e.g. "-TR3000-" is Transmission 3.00)
-                        and the extensions it announced (BEP 10 extension protocol, BEP 6 fast, BEP 5 DHT)
         The address is an IPv4 address with a port (127.0.0.1:6881) or a bracketed IPv6 one ([::1]:6881).
+
+        Options:
+          -v, --verbose   also print its client prefix (e.g. "-TR3000-" is Transmission 3.00)
+                          and the extensions it announced (BEP 10 extension protocol, BEP 6 fast, BEP 5 DHT)
 
         Example:
           metorrent handshake sample.torrent 127.0.0.1:6881
