@@ -1,8 +1,14 @@
+using System.Runtime.InteropServices;
 using MeTorrent.Download.Cli;
 
 namespace MeTorrent.Download;
 
-/// <summary>The `metorrent` command: picks a subcommand, runs it, turns user errors into one line on stderr.</summary>
+/// <summary>
+/// The `metorrent` command: picks a subcommand, runs it, turns user errors into one line on stderr.
+/// Exit status: 0 success; 1 an error the user can fix (bad arguments or options, a bad or missing
+/// file, a failing tracker, peer or disk); 2 no command or an unknown command; 130 interrupted
+/// (Ctrl-C or SIGTERM). Any other exception is a bug and keeps its stack trace.
+/// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -14,6 +20,12 @@ public static class Program
             e.Cancel = true;
             cancellation.Cancel();
         };
+        // `kill` (SIGTERM) stops as cleanly as Ctrl-C: files are flushed and closed, the tracker told.
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancellation.Cancel();
+        });
         return await RunAsync(args, Console.Out, Console.Error, cancellation.Token);
     }
 
@@ -29,7 +41,7 @@ public static class Program
         var command = commands.FirstOrDefault(c => c.Name == args[0]);
         if (command is null)
         {
-            errors.WriteLine($"metorrent: unknown command \"{args[0]}\" (try metorrent --help)");
+            errors.WriteLine($"metorrent: unknown command \"{Printable.Text(args[0])}\" (try metorrent --help)");
             return 2;
         }
 
@@ -45,7 +57,7 @@ public static class Program
         }
         catch (UserError e)
         {
-            errors.WriteLine($"metorrent {command.Name}: {e.Message}");
+            errors.WriteLine($"metorrent {command.Name}: {Printable.Text(e.Message)}");
             return 1;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -55,7 +67,7 @@ public static class Program
         }
         catch (Exception e) when (ErrorMessages.Describe(e) is { } message)
         {
-            errors.WriteLine($"metorrent {command.Name}: {message}");
+            errors.WriteLine($"metorrent {command.Name}: {Printable.Text(message)}");
             return 1;
         }
     }
@@ -73,5 +85,6 @@ public static class Program
         foreach (var command in commands)
             output.WriteLine($"  {command.Name,-16}{command.Summary}");
         output.WriteLine("\nRun `metorrent <command> --help` for a command's options.");
+        output.WriteLine("Exit status: 0 done, 1 error (bad arguments, file, tracker, peer or disk), 2 no or unknown command, 130 interrupted.");
     }
 }

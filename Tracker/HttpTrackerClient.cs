@@ -123,6 +123,8 @@ public sealed class HttpTrackerClient : ITrackerClient
         System.Net.Sockets.SocketException s => s.Message,
         _ when e.HttpRequestError == HttpRequestError.NameResolutionError => "host name not found",
         _ when e.StatusCode is HttpStatusCode status => $"HTTP {(int)status}",
+        _ when e.HttpRequestError == HttpRequestError.ResponseEnded => "closed the connection without a complete answer",
+        _ when e.InnerException is IOException io => $"connection failed: {io.Message}",
         _ => e.Message,
     };
 }

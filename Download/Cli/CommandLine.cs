@@ -23,7 +23,8 @@ public sealed class CommandLine
             string arg = args[i];
             if (arg == "--")
             {
-                _positionals.AddRange(args.Skip(i + 1));
+                foreach (var rest in args.Skip(i + 1))
+                    _positionals.Add(rest.Length > 0 ? rest : throw new UserError("an argument is an empty string (an unset shell variable?)"));
                 break;
             }
             string name = arg, inlineValue = "";
@@ -42,6 +43,9 @@ public sealed class CommandLine
                         throw new UserError($"option {name} needs a value");
                     inlineValue = args[++i];
                 }
+                // An empty value is always a slip (an unset shell variable): no option means "nothing".
+                if (inlineValue.Length == 0)
+                    throw new UserError($"option {name} needs a value, not an empty string");
                 if (!_options.TryGetValue(name, out var values))
                     _options[name] = values = [];
                 values.Add(inlineValue);
@@ -50,6 +54,8 @@ public sealed class CommandLine
                 _flags.Add(name);
             else if (arg.Length > 1 && arg[0] == '-' && !IsNumber(arg))
                 throw new UserError($"unknown option {arg}");
+            else if (arg.Length == 0)
+                throw new UserError("an argument is an empty string (an unset shell variable?)");
             else
                 _positionals.Add(arg);
         }

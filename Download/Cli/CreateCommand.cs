@@ -24,6 +24,9 @@ public sealed class CreateCommand : ICommand, IHasOptions
           -c, --comment TEXT        a comment stored in the torrent
               --no-date             leave out the creation date (same content, same bytes)
               --force               overwrite the output file if it exists
+
+        Example:
+          metorrent create -o photos.torrent -t http://127.0.0.1:6969/announce ~/photos
         """;
 
     public IReadOnlyList<string> ValueOptions => ["-o", "--output", "-t", "--tracker", "-l", "--piece-length", "-c", "--comment"];
@@ -54,7 +57,7 @@ public sealed class CreateCommand : ICommand, IHasOptions
 
         byte[] torrentBytes = builder.Build(cancellation);
         var torrent = TorrentParser.Parse(torrentBytes); // our own output must pass our own checks
-        File.WriteAllBytes(target, torrentBytes);
+        Save(target, torrentBytes, overwrite: args.Flag("--force"));
 
         foreach (var skipped in builder.Skipped)
             output.WriteLine($"skipped {skipped}");
@@ -66,6 +69,31 @@ public sealed class CreateCommand : ICommand, IHasOptions
         output.WriteLine($"Pieces: {torrent.PieceCount}");
         output.WriteLine($"Info Hash: {torrent.InfoHash.Hex}");
         return Task.FromResult(0);
+    }
+
+    /// <summary>
+    /// Writes the torrent beside its final name and renames it into place, so a full disk or an
+    /// interruption never leaves half a torrent, nor destroys the old one that --force replaces.
+    /// The folder is created if needed, as the download commands do for their output.
+    /// </summary>
+    private static void Save(string target, byte[] torrentBytes, bool overwrite)
+    {
+        string full = Path.GetFullPath(target);
+        string temporary = $"{full}.{Guid.NewGuid():N}.part";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(temporary, torrentBytes);
+            File.Move(temporary, full, overwrite);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (File.Exists(temporary))
+                File.Delete(temporary);
+            throw new UserError(File.Exists(full) && !overwrite
+                ? $"{target} already exists (use --force to overwrite it)"
+                : $"cannot write {target}: {e.Message}");
+        }
     }
 
     /// <summary>"262144", "256K", "1M" or mktorrent's exponent "18" (any number below 64 is an exponent).</summary>

@@ -13,7 +13,8 @@ public sealed class DecodeCommand : ICommand
 
         Decodes one bencoded value and prints it as JSON, e.g.
           metorrent decode d3:foo3:bar5:helloi52ee   ->   {"foo":"bar","hello":52}
-        Byte strings are shown as UTF-8 text.
+        Byte strings are shown as UTF-8 text. Quote the argument if it holds spaces:
+          metorrent decode "11:hello world"   ->   "hello world"
         """;
 
     public Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)

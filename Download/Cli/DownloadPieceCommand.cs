@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using MeTorrent.Metainfo;
 using MeTorrent.Peer;
@@ -19,8 +20,14 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         Asks the torrent's tracker for peers (or uses the --peer addresses instead), then from one peer
         at a time: handshake, interested, wait for unchoke, request the piece in 16 KiB blocks (several
         in flight), check its SHA-1 and write it to <path>. A peer that fails is skipped for the next.
-          -o, --output <path>   where to write the piece (required)
-          --peer <ip:port>      a peer to use instead of the tracker (repeatable)
+        The folder of <path> is created if needed; an existing file there is replaced.
+
+        Options:
+          -o, --output PATH   where to write the piece (required)
+          --peer IP:PORT      a peer to use instead of the tracker (repeatable), e.g. 127.0.0.1:6881 or [::1]:6881
+
+        Example:
+          metorrent download_piece -o /tmp/test-piece-0 sample.torrent 0
         """;
 
     public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer"];
@@ -31,8 +38,11 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         args.ExpectPositionals(2, 2, "a .torrent file and a piece index, e.g. metorrent download_piece -o piece0 a.torrent 0");
         string path = args.Option("-o", "--output") ?? throw new UserError("option -o <path> is required");
         var torrent = InputFiles.ReadTorrent(args.Positionals[0]);
-        if (!int.TryParse(args.Positionals[1], out int index) || index < 0 || index >= torrent.PieceCount)
+        if (!int.TryParse(args.Positionals[1], NumberStyles.None, CultureInfo.InvariantCulture, out int index) || index >= torrent.PieceCount)
             throw new UserError($"piece index must be 0..{torrent.PieceCount - 1}, not \"{args.Positionals[1]}\"");
+        if (Directory.Exists(path))
+            throw new UserError($"{path} is a folder; -o needs a file name");
+        InputFiles.RefuseOverwritingTheTorrent(args.Positionals[0], path);
         var peerId = PeerId.Generate();
         var peers = args.Options("--peer").Select(PeerAddress.Parse).ToList();
         if (peers.Count == 0)
@@ -45,19 +55,33 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
             try
             {
                 await DownloadFromAsync(endpoint, torrent, index, peerId, piece, cancellation);
-                string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-                if (folder is not null)
-                    Directory.CreateDirectory(folder);
-                await File.WriteAllBytesAsync(path, piece, cancellation);
+                // Writing is outside the peer's try: a full disk or a bad path is not the peer's fault.
+                await WriteAsync(path, piece, cancellation);
                 output.WriteLine($"Piece {index} downloaded to {path}.");
                 return 0;
             }
-            catch (Exception e) when (!cancellation.IsCancellationRequested && ErrorMessages.Describe(e) is { } why)
+            catch (Exception e) when (!cancellation.IsCancellationRequested && e is not UserError && ErrorMessages.Describe(e) is { } why)
             {
-                failures.Add($"{endpoint}: {why}");
+                string peer = PeersCommand.Format(endpoint);
+                failures.Add(why.Contains(peer, StringComparison.Ordinal) ? why : $"{peer}: {why}");
             }
         }
         throw new UserError($"no peer gave piece {index} ({peers.Count} tried): {string.Join("; ", failures)}");
+    }
+
+    private static async Task WriteAsync(string path, byte[] piece, CancellationToken cancellation)
+    {
+        try
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (folder is not null)
+                Directory.CreateDirectory(folder);
+            await File.WriteAllBytesAsync(path, piece, cancellation);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserError($"cannot write {path}: {e.Message}");
+        }
     }
 
     private static async Task DownloadFromAsync(IPEndPoint endpoint, Torrent torrent, int index, PeerId peerId,

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using MeTorrent.Peer;
 using MeTorrent.Tracker;
 
@@ -14,8 +16,14 @@ public sealed class HandshakeCommand : ICommand, IHasOptions
         Connects to the peer, sends the BitTorrent handshake for the torrent's info hash and prints
         the 20-byte peer id it answers with, as 40 hex digits:
           Peer ID: 2d4c54323038302d...
-        -v, --verbose   also print its client prefix (e.g. "-TR3000-" is Transmission 3.00)
-                        and the extensions it announced (BEP 10 extension protocol, BEP 6 fast, BEP 5 DHT)
+        The address is an IPv4 address with a port (127.0.0.1:6881) or a bracketed IPv6 one ([::1]:6881).
+
+        Options:
+          -v, --verbose   also print its client prefix (e.g. "-TR3000-" is Transmission 3.00)
+                          and the extensions it announced (BEP 10 extension protocol, BEP 6 fast, BEP 5 DHT)
+
+        Example:
+          metorrent handshake sample.torrent 127.0.0.1:6881
         """;
 
     public IReadOnlyList<string> ValueOptions => [];
@@ -28,7 +36,7 @@ public sealed class HandshakeCommand : ICommand, IHasOptions
         var endpoint = PeerAddress.Parse(args.Positionals[1]);
         var options = new PeerConnectionOptions { PieceCount = torrent.PieceCount };
 
-        await using var peer = await PeerConnection.ConnectAsync(endpoint, torrent.InfoHash, PeerId.Generate(), options, cancellation);
+        await using var peer = await ConnectAsync(endpoint, torrent, options, cancellation);
         var handshake = peer.RemoteHandshake;
         output.WriteLine($"Peer ID: {handshake.PeerIdHex}");
         if (!args.Flag("-v", "--verbose"))
@@ -36,5 +44,17 @@ public sealed class HandshakeCommand : ICommand, IHasOptions
         output.WriteLine($"Client: {(handshake.ClientPrefix.Length > 0 ? handshake.ClientPrefix : "(unknown)")}");
         output.WriteLine($"Extensions: {handshake.Features}");
         return 0;
+    }
+
+    private static async Task<PeerConnection> ConnectAsync(IPEndPoint endpoint, Metainfo.Torrent torrent, PeerConnectionOptions options, CancellationToken cancellation)
+    {
+        try
+        {
+            return await PeerConnection.ConnectAsync(endpoint, torrent.InfoHash, PeerId.Generate(), options, cancellation);
+        }
+        catch (SocketException e)
+        {
+            throw new UserError($"cannot connect to {PeersCommand.Format(endpoint)}: {e.Message}");
+        }
     }
 }

@@ -11,7 +11,11 @@ public sealed class InfoCommand : ICommand
         Usage: metorrent info <file.torrent | ->
 
         Prints the tracker URL, total length, info hash, piece length and every piece hash,
-        then (for a multi-file torrent) the files. "-" reads the torrent from standard input.
+        then (for a multi-file torrent) its name and files. "-" reads the torrent from standard input.
+        Control characters in names are shown escaped (\n, \x1b), never sent to the terminal.
+
+        Example:
+          metorrent info sample.torrent
         """;
 
     public Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
@@ -19,7 +23,7 @@ public sealed class InfoCommand : ICommand
         args.ExpectPositionals(1, 1, "one .torrent file (or - for standard input)");
         var torrent = InputFiles.ReadTorrent(args.Positionals[0]);
 
-        output.WriteLine($"Tracker URL: {torrent.Announce ?? torrent.TrackerTiers.FirstOrDefault()?.FirstOrDefault() ?? "(none)"}");
+        output.WriteLine($"Tracker URL: {Printable.Text(torrent.Announce ?? torrent.TrackerTiers.FirstOrDefault()?.FirstOrDefault() ?? "(none)")}");
         output.WriteLine($"Length: {torrent.TotalLength}");
         output.WriteLine($"Info Hash: {torrent.InfoHash.Hex}");
         output.WriteLine($"Piece Length: {torrent.PieceLength}");
@@ -29,10 +33,10 @@ public sealed class InfoCommand : ICommand
 
         if (torrent.IsMultiFile)
         {
-            output.WriteLine($"Name: {torrent.Name}");
+            output.WriteLine($"Name: {Printable.Text(torrent.Name)}");
             output.WriteLine("Files:");
             foreach (var file in torrent.Files)
-                output.WriteLine($"{file.Length,14}  {file.DisplayPath}{(file.IsPadding ? "  (padding)" : "")}");
+                output.WriteLine($"{file.Length,14}  {Printable.Text(file.DisplayPath)}{(file.IsPadding ? "  (padding)" : "")}");
         }
         return Task.FromResult(0);
     }

@@ -24,6 +24,9 @@ public sealed class PeersCommand : ICommand, IHasOptions
         Options:
           --port N      the port we claim to listen on (default 6881)
           --numwant N   how many peers to ask for (default 50)
+
+        Example:
+          metorrent peers sample.torrent
         """;
 
     public IReadOnlyList<string> ValueOptions => ["--port", "--numwant"];

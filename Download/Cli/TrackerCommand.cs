@@ -24,6 +24,9 @@ public sealed class TrackerCommand : ICommand, IHasOptions
           --address IP        the address to listen on (default 127.0.0.1)
           --interval SECONDS  how often clients should re-announce (default 1800)
           --quiet             print only the announce URLs
+
+        Example:
+          metorrent tracker --port 6969
         """;
 
     public IReadOnlyList<string> ValueOptions => ["--port", "--address", "--interval"];
