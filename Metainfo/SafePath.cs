@@ -27,11 +27,20 @@ public static class SafePath
             if (Problem(component) is { } problem)
                 throw new MetainfoException($"Unsafe file path in torrent: {problem}.");
             path = Path.Combine(path, component);
+            RefuseSymbolicLink(path);
         }
         string full = Path.GetFullPath(path);
         string rootWithSeparator = Path.EndsInDirectorySeparator(fullRoot) ? fullRoot : fullRoot + Path.DirectorySeparatorChar;
         if (!full.StartsWith(rootWithSeparator, StringComparison.Ordinal) && full != fullRoot)
             throw new MetainfoException($"Unsafe file path in torrent: it leaves the output folder ({full}).");
         return full;
+    }
+
+    // A torrent cannot create links, but one already inside the output folder (sub -> /etc) would
+    // carry the write outside it; the root itself may be a link: the user chose it.
+    private static void RefuseSymbolicLink(string path)
+    {
+        if (new FileInfo(path).LinkTarget is not null)   // lstat: true for links to folders and dangling links too
+            throw new MetainfoException($"Refusing to write through the symbolic link {path}: it may lead outside the output folder.");
     }
 }

@@ -53,7 +53,7 @@ public static class TorrentParser
         int pieceCount = pieceHashes.Length / Torrent.HashLength;
         if (expectedPieces != pieceCount)
             throw new MetainfoException(
-                $"Invalid torrent: {total} bytes in pieces of {pieceLength} make {expectedPieces} pieces, but there are {pieceCount} piece hashes.");
+                $"Invalid torrent: {total} bytes in pieces of {pieceLength} make {expectedPieces} pieces, but there {(pieceCount == 1 ? "is 1 piece hash" : $"are {pieceCount} piece hashes")}.");
 
         return new Torrent(infoBytes, name, pieceLength, pieceHashes, files, isMultiFile)
         {

@@ -25,6 +25,11 @@ public sealed class DemoCommand : ICommand, IHasOptions
           --liar            add a seeder that sends corrupt blocks: watch it get banned
           --quiet           print only the figures
           --verbose         also print memory figures (for the whole process: seeders included)
+
+        Examples:
+          metorrent demo
+          metorrent demo --size 1G --seeders 4 --liar
+          metorrent demo --multi-file --piece-length 64
         """;
 
     public IReadOnlyList<string> ValueOptions => ["--size", "--seeders", "--piece-length"];

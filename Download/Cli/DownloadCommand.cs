@@ -27,6 +27,10 @@ public sealed class DownloadCommand : ICommand, IHasOptions
           --timeout S       give up after S seconds without a verified piece (default 120)
           --quiet           print nothing but the result
           --verbose         log peer events (drops, bans, tracker errors) to standard error
+
+        Examples:
+          metorrent download -o sample.txt sample.torrent
+          metorrent download -o ./album --peer 127.0.0.1:6881 album.torrent
         """;
 
     public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--max-peers", "--port", "--timeout"];
@@ -38,6 +42,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         string path = args.Option("-o", "--output") ?? throw new UserError("option -o <path> is required");
         string torrentArgument = args.Positionals[0];
         var torrent = InputFiles.ReadTorrent(torrentArgument);
+        InputFiles.RefuseOverwritingTheTorrent(torrentArgument, path);
         bool quiet = args.Flag("--quiet", "-q");
         var errors = Console.Error;
         var options = new EngineOptions
@@ -85,7 +90,9 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         var display = new ProgressDisplay(errors, mode);
         using var stopDisplay = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var stats = engine.Stats;
-        var drawing = display.RunAsync(() => new ProgressSample(stats.BytesDone, stats.TotalBytes, stats.BytesReceived, stats.ConnectedPeers), stopDisplay.Token);
+        // With no peer connected, say why: a tracker error is shown rather than a silent wait.
+        var drawing = display.RunAsync(() => new ProgressSample(stats.BytesDone, stats.TotalBytes, stats.BytesReceived, stats.ConnectedPeers,
+            stats.ConnectedPeers == 0 && engine.TrackerError is { } error ? "waiting for peers: " + error : null), stopDisplay.Token);
         try
         {
             await engine.Completion.WaitAsync(cancellation);

@@ -50,7 +50,7 @@ public sealed partial class TorrentEngine
             return;
         string why = _swarm.Pool.Count == 0
             ? "no peers found" + (TrackerError is { } error ? $" ({error})" : _announcer is null ? "" : " (the trackers returned none)")
-            : $"{_swarm.Pool.Count} peers known, {_swarm.Sessions.Count} connected, none sending data";
+            : $"{_swarm.Pool.Count} peer{(_swarm.Pool.Count == 1 ? "" : "s")} known, {_swarm.Sessions.Count} connected, none sending data";
         _completion.TrySetException(new EngineException($"no progress for {limit.TotalSeconds:0} s: {why}"));
     }
 

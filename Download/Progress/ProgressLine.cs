@@ -2,8 +2,8 @@ using System.Text;
 
 namespace MeTorrent.Download.Progress;
 
-/// <summary>What the progress display shows at one moment.</summary>
-public readonly record struct ProgressSample(long Done, long Total, long Received, int Peers);
+/// <summary>What the progress display shows at one moment; <paramref name="Note"/> explains a stall (e.g. a tracker error).</summary>
+public readonly record struct ProgressSample(long Done, long Total, long Received, int Peers, string? Note = null);
 
 /// <summary>Formats one progress line: bar, percent, rate, peers, time left.</summary>
 public static class ProgressLine
@@ -24,6 +24,8 @@ public static class ProgressLine
         long left = sample.Total - sample.Done;
         if (left > 0 && bytesPerSecond > 1)
             line.Append($"  ETA {Units.Duration(TimeSpan.FromSeconds(Math.Min(left / bytesPerSecond, 360_000)))}");
+        if (sample.Note is { } note)
+            line.Append($"  ({note})");
         return line.ToString();
     }
 }

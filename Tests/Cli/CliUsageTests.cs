@@ -67,13 +67,14 @@ public class CliUsageTests
         Assert.That(mixed.ExitCode, Is.Zero);
     }
 
-    // `download` and `demo` are left out until their help gains an example (their files belong to the engine).
     [TestCase("decode")]
     [TestCase("info")]
     [TestCase("create")]
     [TestCase("peers")]
     [TestCase("handshake")]
     [TestCase("download_piece")]
+    [TestCase("download")]
+    [TestCase("demo")]
     [TestCase("tracker")]
     [TestCase("bench")]
     public async Task TheHelpShowsAnExampleCommandLine(string name)

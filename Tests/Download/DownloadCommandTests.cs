@@ -94,6 +94,17 @@ public class DownloadCommandTests
         Assert.That(File.Exists(Path.Combine(_folder, "escaped.txt")), Is.False);
     }
 
+    [Test]
+    public async Task ADownloadNeverOverwritesItsOwnTorrent()
+    {
+        string torrent = WriteTorrent([]);
+        byte[] before = File.ReadAllBytes(torrent);
+        var (code, _, errors) = await RunAsync("download", "-o", torrent, torrent, "--peer", "127.0.0.1:9");
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(errors, Does.Contain("is the .torrent file itself"));
+        Assert.That(File.ReadAllBytes(torrent), Is.EqualTo(before), "the torrent is untouched");
+    }
+
     [TestCase(false)]
     [TestCase(true)]
     public async Task TheDemoVerifiesItsDownloadEvenWithALiar(bool multiFile)

@@ -51,6 +51,13 @@ public class SmallPartsTests
         Assert.That(ProgressLine.Format(sample with { Peers = 1 }, 0, withBar: false), Does.Not.Contain("[").And.Contain("1 peer").And.Not.Contain("ETA"));
     }
 
+    [Test]
+    public void AStalledDownloadSaysWhyInsteadOfWaitingSilently()
+    {
+        var sample = new ProgressSample(Done: 0, Total: 1 << 20, Received: 0, Peers: 0, Note: "waiting for peers: tracker refused");
+        Assert.That(ProgressLine.Format(sample, 0, withBar: false), Does.EndWith("0 peers  (waiting for peers: tracker refused)"));
+    }
+
     [TestCase(512, "512 B")]
     [TestCase(1536, "1.5 KiB")]
     [TestCase(64L << 20, "64.0 MiB")]

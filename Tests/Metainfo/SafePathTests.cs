@@ -67,6 +67,40 @@ public class SafePathTests
     }
 
     [Test]
+    public void ASymbolicLinkInsideTheOutputFolderIsNeverFollowed()
+    {
+        string outside = Directory.CreateTempSubdirectory("metorrent-outside-").FullName;
+        try
+        {
+            Directory.CreateSymbolicLink(Path.Combine(_root, "sub"), outside);
+            File.CreateSymbolicLink(Path.Combine(_root, "file.txt"), Path.Combine(outside, "file.txt"));
+            var viaFolder = Assert.Throws<MetainfoException>(() => SafePath.Combine(_root, ["sub", "b"]))!;
+            Assert.That(viaFolder.Message, Does.Contain("symbolic link"));
+            Assert.Throws<MetainfoException>(() => SafePath.Combine(_root, ["file.txt"]));
+            Assert.That(Directory.GetFileSystemEntries(outside), Is.Empty, "nothing was written through the links");
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Test]
+    public void TheOutputFolderItselfMayBeALink()
+    {
+        string link = _root + "-link";
+        Directory.CreateSymbolicLink(link, _root);
+        try
+        {
+            Assert.That(SafePath.Combine(link, ["a", "b"]), Is.EqualTo(Path.Combine(link, "a", "b")));
+        }
+        finally
+        {
+            File.Delete(link);
+        }
+    }
+
+    [Test]
     public void TorrentFilesLandUnderTheOutputFolderAndTheTorrentName()
     {
         var multi = TorrentParser.Parse(TestTorrents.Wrap(TestTorrents.MultiFileInfo(16, 5, 5)));
