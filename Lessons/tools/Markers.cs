@@ -25,8 +25,11 @@ public static class Markers
     private static readonly Regex EndLine = new(@"^\s*// END SOLUTION\s*$");
     private static readonly Regex AnyMarker = new(@"//\s*(LESSON\b|STUB\b|BEGIN\s+SOLUTION|END\s+SOLUTION)");
 
-    /// <summary>The stub version of one reference file.</summary>
-    public static string Transform(string text, string where, Lesson lesson, List<Marker> markers)
+    /// <summary>
+    /// The stub version of one reference file, or null if the file carries no marker at all: such a file
+    /// is not the student's, and the stub project compiles it from the reference folder (Lessons/Stub.targets).
+    /// </summary>
+    public static string? Transform(string text, string where, Lesson lesson, List<Marker> markers)
     {
         string newline = text.Contains("\r\n") ? "\r\n" : "\n";
         string[] lines = text.Split('\n');
@@ -85,9 +88,8 @@ public static class Markers
         if (solutionStart is { } unclosed)
             throw new MarkerException($"{where}:{unclosed}: BEGIN SOLUTION is never closed");
 
-        string header = fileMarkers > 0
-            ? $"// Lesson {lesson.Folder}: generated from {where} by Lessons/tools. Your file: do the TODOs.{newline}"
-            : $"// Lesson {lesson.Folder}: copied from {where} by Lessons/tools. Provided complete; nothing to do here.{newline}";
-        return header + output;
+        if (fileMarkers == 0)
+            return null;
+        return $"// Lesson {lesson.Folder}: generated from {where} by Lessons/tools. Your file: do the TODOs.{newline}" + output;
     }
 }

@@ -1,7 +1,9 @@
 // The lesson tool: turns the reference solution into the students' stub files and checks that they agree.
 //
-//   dotnet run --project Lessons/tools -- generate          rewrite every Lessons/NN-Stage/src/*.cs
-//   dotnet run --project Lessons/tools -- check [NN-Stage]  markers valid, READMEs cover them, stubs current
+//   dotnet run --project Lessons/tools -- generate          write the marked files to Lessons/NN-Stage/src/, delete
+//                                                           any other .cs file there (Lessons/Stub.targets links those)
+//   dotnet run --project Lessons/tools -- check [NN-Stage]  markers valid, READMEs cover them, src/ current:
+//                                                           reports each stale, missing or extra file
 //   dotnet run --project Lessons/tools -- results F.trx reference|stub NN-Stage
 //                                                           judge a lesson's test run (used by .ci/lessons)
 //   dotnet run --project Lessons/tools -- api NN-Stage      the built stub assembly has exactly the reference's

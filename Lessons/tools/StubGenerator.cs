@@ -1,9 +1,11 @@
 namespace MeTorrent.Lessons.Tool;
 
 /// <summary>
-/// Writes (generate) or compares (check) each lesson's stubs: every .cs file of the reference project,
-/// passed through <see cref="Markers.Transform"/>, under Lessons/NN-Stage/src/ at the same relative path.
-/// Also checks that the lesson README names every step a marker asks for.
+/// Writes (generate) or compares (check) each lesson's stubs: every .cs file of the reference project that
+/// carries markers, passed through <see cref="Markers.Transform"/>, under Lessons/NN-Stage/src/ at the same
+/// relative path. Only those files are the student's: the stub project compiles every other file straight
+/// from the reference folder (Lessons/Stub.targets), so src/ holds nothing else. Also checks that the
+/// lesson README names every step a marker asks for.
 /// </summary>
 public static class StubGenerator
 {
@@ -46,7 +48,8 @@ public static class StubGenerator
         {
             string relative = Path.GetRelativePath(sourceDir, file).Replace('\\', '/');
             string where = $"{lesson.Source}/{relative}";
-            expected[relative] = Markers.Transform(File.ReadAllText(file), where, lesson, markers);
+            if (Markers.Transform(File.ReadAllText(file), where, lesson, markers) is { } stub)
+                expected[relative] = stub;
         }
         if (markers.Count == 0)
             throw new MarkerException($"no LESSON markers in {lesson.Source}/: nothing for a student to do");
@@ -68,26 +71,45 @@ public static class StubGenerator
             }
             else
             {
-                Console.Error.WriteLine($"{lesson.Folder}: src/{relative} is {(existing.Contains(relative) ? "out of date" : "missing")}");
+                Console.Error.WriteLine($"{lesson.Folder}: src/{relative} is {(existing.Contains(relative) ? "stale (out of date)" : "missing")}");
                 problems++;
             }
         }
-        foreach (string stale in existing.Where(r => !expected.ContainsKey(r)))
+        // Anything else in src/ is extra: a copy of a reference file without markers (the project links
+        // the reference's own file, so the copy would be compiled twice) or a file gone from the reference.
+        foreach (string extra in existing.Where(r => !expected.ContainsKey(r)))
         {
+            string why = File.Exists(Path.Combine(sourceDir, extra))
+                ? $"{lesson.Source}/{extra} has no lesson markers: the project compiles it from {lesson.Source}/"
+                : $"gone from {lesson.Source}/";
             if (write)
             {
-                File.Delete(Path.Combine(stubDir, stale));
-                Console.WriteLine($"deleted Lessons/{lesson.Folder}/src/{stale} (gone from {lesson.Source}/)");
+                File.Delete(Path.Combine(stubDir, extra));
+                Console.WriteLine($"deleted Lessons/{lesson.Folder}/src/{extra} ({why})");
             }
             else
             {
-                Console.Error.WriteLine($"{lesson.Folder}: src/{stale} no longer exists in {lesson.Source}/");
+                Console.Error.WriteLine($"{lesson.Folder}: src/{extra} is extra ({why})");
                 problems++;
             }
         }
-        Console.WriteLine($"{lesson.Folder}: {expected.Count} files, {markers.Select(m => m.Id).Distinct().Count()} lesson steps" +
+        if (write)
+            DeleteEmptyFolders(stubDir);
+        Console.WriteLine($"{lesson.Folder}: {expected.Count} student files, {markers.Select(m => m.Id).Distinct().Count()} lesson steps" +
                           (write ? "" : problems == 0 ? ", stubs current" : ""));
         return problems;
+    }
+
+    /// <summary>Folders left empty once their unmarked copies are deleted (bin/ and obj/ are left alone).</summary>
+    private static void DeleteEmptyFolders(string dir)
+    {
+        foreach (string sub in Directory.EnumerateDirectories(dir))
+        {
+            if (IsBuildOutput(Path.GetFileName(sub))) continue;
+            DeleteEmptyFolders(sub);
+            if (!Directory.EnumerateFileSystemEntries(sub).Any())
+                Directory.Delete(sub);
+        }
     }
 
     private static IEnumerable<string> SourceFiles(string dir) =>
