@@ -53,7 +53,7 @@ public static class TorrentParser
         int pieceCount = pieceHashes.Length / Torrent.HashLength;
         if (expectedPieces != pieceCount)
             throw new MetainfoException(
-                $"Invalid torrent: {total} bytes in pieces of {pieceLength} make {expectedPieces} pieces, but there {(pieceCount == 1 ? "is 1 piece hash" : $"are {pieceCount} piece hashes")}.");
+                $"Invalid torrent: {total} bytes in pieces of {pieceLength} make {Count(expectedPieces, "piece", "pieces")}, but the torrent has {Count(pieceCount, "piece hash", "piece hashes")}.");
 
         return new Torrent(infoBytes, name, pieceLength, pieceHashes, files, isMultiFile)
         {
@@ -187,4 +187,6 @@ public static class TorrentParser
 
     private static string? OptionalText(BDictionary dictionary, string key) =>
         dictionary[key] is BString value ? value.Text : null;
+
+    private static string Count(long n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
 }

@@ -49,8 +49,8 @@ public class TorrentValidationTests
         yield return Case("missing pieces", Without(Single(), "pieces"), "\"pieces\" is missing");
         yield return Case("pieces not a string", With(Single(), "pieces", new BInteger(3)), "\"pieces\" is missing or not a byte string");
         yield return Case("pieces not a multiple of 20", With(Single(), "pieces", new BString(new byte[21])), "21 bytes, not a multiple of 20");
-        yield return Case("too many piece hashes", With(Single(), "pieces", new BString(new byte[40])), "make 1 pieces, but there are 2 piece hashes");
-        yield return Case("too few piece hashes", With(Single(), "length", new BInteger(20000)), "make 2 pieces, but there are 1 piece hashes");
+        yield return Case("too many piece hashes", With(Single(), "pieces", new BString(new byte[40])), "make 1 piece, but the torrent has 2 piece hashes");
+        yield return Case("too few piece hashes", With(Single(), "length", new BInteger(20000)), "make 2 pieces, but the torrent has 1 piece hash");
         yield return Case("neither length nor files", Without(Single(), "length"), "neither \"length\" nor a \"files\" list");
         yield return Case("both length and files", With(Multi(), "length", new BInteger(5)), "both \"length\" and \"files\"");
         yield return Case("length not an integer", With(Single(), "length", new BString("100")), "\"length\" in the info dictionary is not an integer");

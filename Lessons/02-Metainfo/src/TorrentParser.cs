@@ -145,4 +145,6 @@ public static class TorrentParser
 
     private static string? OptionalText(BDictionary dictionary, string key) =>
         dictionary[key] is BString value ? value.Text : null;
+
+    private static string Count(long n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
 }
