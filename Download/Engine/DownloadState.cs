@@ -79,6 +79,7 @@ public sealed partial class DownloadState
         lock (_lock)
         {
             ReleaseAllLocked(peer);
+            peer.HasLeft = true;
             _peers.Remove(peer);
             foreach (var piece in _inFlight.Values)
                 if (piece.Owner == peer) piece.Owner = null;

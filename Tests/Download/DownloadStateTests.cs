@@ -114,6 +114,23 @@ public class DownloadStateTests
     }
 
     [Test]
+    public void APeerThatHasLeftIsHandedNoBlocks()
+    {
+        // The housekeeping's top-up can race with the end of a connection's task.
+        var state = NewState(out var pieces);
+        var gone = state.AddPeer(NewPeer(1));
+        state.RemovePeer(gone, pieces);
+        var late = new BlockRequest[14];
+        Assert.That(state.PickRequests(gone, pieces, late), Is.Zero, "nothing is handed to a connection that has ended");
+        Assert.That(state.TopUp(gone, pieces, 14, late), Is.Zero);
+        Assert.That(gone.Outstanding, Is.Empty);
+
+        var other = state.AddPeer(NewPeer(2));
+        var all = new BlockRequest[14];
+        Assert.That(state.PickRequests(other, pieces, all), Is.EqualTo(14), "every block is still free for the peers that remain");
+    }
+
+    [Test]
     public void EndgameRequestsTheLastBlocksTwiceAndCancelsTheLoser()
     {
         var state = NewState(out var pieces);
