@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using MeTorrent.Metainfo;
 using MeTorrent.Peer;
 
@@ -18,6 +19,7 @@ public sealed partial class DownloadState
     private readonly PiecePicker _picker;
     private readonly Bitfield _have;
     private readonly Dictionary<int, InFlightPiece> _inFlight = [];
+    private readonly Dictionary<int, List<SuspectBlock>> _suspectBlocks = [];   // failed pieces with several senders
     private readonly List<PeerRequests> _peers = [];
     private readonly long _maxInFlightBytes;
     private readonly PieceBufferPool _buffers;
@@ -79,6 +81,7 @@ public sealed partial class DownloadState
         lock (_lock)
         {
             ReleaseAllLocked(peer);
+            peer.HasLeft = true;
             _peers.Remove(peer);
             foreach (var piece in _inFlight.Values)
                 if (piece.Owner == peer) piece.Owner = null;
@@ -138,7 +141,10 @@ public sealed partial class DownloadState
 
     /// <summary>
     /// The hash check of a completed piece is done. A good piece counts; a bad one is thrown away and
-    /// fetched again, and its contributors are blamed. Returns the peers that now deserve a ban.
+    /// fetched again. Blame: a bad piece from one peer counts against that peer at once; when several
+    /// peers sent its blocks, each block's hash is kept, and once the piece passes, only the peers whose
+    /// blocks differ from the good ones are blamed (an honest peer that shared a piece with a liar is
+    /// never banned for it). Returns the peers that now deserve a ban.
     /// </summary>
     public IReadOnlyList<PeerRecord> PieceChecked(InFlightPiece piece, bool good, bool blame = true)
     {
@@ -146,25 +152,64 @@ public sealed partial class DownloadState
         {
             _inFlight.Remove(piece.Index);
             var contributors = piece.Contributors.ToList();
-            ReturnBuffer(piece);
+            List<PeerRecord> proven;
             if (good)
             {
+                proven = SendersOfBadBlocksLocked(piece);
                 _have[piece.Index] = true;
-                if (_have.IsComplete)
-                    _buffers.Trim();
                 _bytesLeft -= piece.Length;
                 _picker.SetStatus(piece.Index, PieceStatus.Have);
                 _picker.Succeeded(piece.Index);
                 foreach (var peer in contributors) peer.GoodPieces++;
-                return [];
             }
-            _picker.SetStatus(piece.Index, PieceStatus.Missing);
-            if (!blame) return [];
-            _picker.FailedBy(piece.Index, contributors);
-            foreach (var peer in contributors) peer.FailedPieces++;
-            return contributors.Where(p => p.DeservesBan && !p.IsBanned).ToList();
+            else
+            {
+                _picker.SetStatus(piece.Index, PieceStatus.Missing);
+                if (!blame)
+                {
+                    ReturnBuffer(piece);
+                    return [];
+                }
+                _picker.FailedBy(piece.Index, contributors);
+                proven = contributors.Count == 1 ? contributors : [];
+                if (contributors.Count > 1)
+                    RememberBlocksLocked(piece);
+            }
+            ReturnBuffer(piece);
+            if (_have.IsComplete)
+                _buffers.Trim();
+            foreach (var peer in proven) peer.FailedPieces++;
+            return proven.Where(p => p.DeservesBan && !p.IsBanned).ToList();
         }
     }
+
+    /// <summary>A piece with several senders failed: remember who sent which block, and a hash of it.</summary>
+    private void RememberBlocksLocked(InFlightPiece piece)
+    {
+        if (!_suspectBlocks.TryGetValue(piece.Index, out var list))
+            _suspectBlocks[piece.Index] = list = [];
+        for (int b = 0; b < piece.BlockCount; b++)
+            if (piece.SenderOf(b) is { } sender)
+                list.Add(new SuspectBlock(b, sender, SHA1.HashData(piece.BlockData(b))));
+    }
+
+    /// <summary>The piece passed: the senders of earlier, failed versions whose blocks differ from the good ones.</summary>
+    private List<PeerRecord> SendersOfBadBlocksLocked(InFlightPiece piece)
+    {
+        var liars = new List<PeerRecord>();
+        if (!_suspectBlocks.Remove(piece.Index, out var list))
+            return liars;
+        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
+        foreach (var suspect in list)
+        {
+            SHA1.HashData(piece.BlockData(suspect.Block), hash);
+            if (!hash.SequenceEqual(suspect.Hash) && !liars.Contains(suspect.Sender))
+                liars.Add(suspect.Sender);
+        }
+        return liars;
+    }
+
+    private readonly record struct SuspectBlock(int Block, PeerRecord Sender, byte[] Hash);
 
     /// <summary>
     /// True (once) when a piece has left memory while some peer was refused a new piece for lack of

@@ -9,6 +9,7 @@ public sealed class InFlightPiece
 {
     private readonly byte[] _requests;   // outstanding requests per block
     private readonly bool[] _received;
+    private readonly PeerRecord?[] _senders;
 
     public InFlightPiece(int index, int length, byte[] buffer)
     {
@@ -19,6 +20,7 @@ public sealed class InFlightPiece
         BlockCount = Blocks.CountIn(length);
         _requests = new byte[BlockCount];
         _received = new bool[BlockCount];
+        _senders = new PeerRecord?[BlockCount];
         FreeCount = BlockCount;
         Buffer = buffer;
     }
@@ -53,6 +55,11 @@ public sealed class InFlightPiece
 
     public int BlockLength(int block) => Blocks.LengthOf(Length, block);
 
+    /// <summary>Who sent a received block (to find the liar when a piece with several senders fails).</summary>
+    public PeerRecord? SenderOf(int block) => _senders[block];
+
+    public ReadOnlySpan<byte> BlockData(int block) => Buffer.AsSpan(block * Blocks.Size, BlockLength(block));
+
     public void AddRequest(int block)
     {
         if (IsFree(block))
@@ -80,6 +87,7 @@ public sealed class InFlightPiece
         if (IsFree(block))
             FreeCount--;
         _received[block] = true;
+        _senders[block] = from;
         ReceivedCount++;
         if (!Contributors.Contains(from))
             Contributors.Add(from);

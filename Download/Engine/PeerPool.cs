@@ -74,12 +74,18 @@ public sealed class PeerPool(TimeSpan retryDelay)
         return result;
     }
 
-    /// <summary>A connection ended. <paramref name="useful"/>: it delivered data, so the failure count resets.</summary>
+    /// <summary>
+    /// A connection ended. <paramref name="useful"/>: it delivered data, so the failure count resets.
+    /// A peer that dialled us is forgotten (its ephemeral port cannot be dialled back; each of its
+    /// connections would otherwise leave a record behind for good), unless it was banned.
+    /// </summary>
     public void Disconnected(PeerRecord record, bool useful)
     {
         lock (_lock)
         {
             record.IsConnected = false;
+            if (record.IsIncoming && !record.IsBanned && _peers.TryGetValue(record.EndPoint, out var known) && known == record)
+                _peers.Remove(record.EndPoint);
             record.Failures = useful ? 0 : Math.Min(record.Failures + 1, 8);
             record.RetryAfter = DateTime.UtcNow + retryDelay * (1 << Math.Max(0, record.Failures - 1));
         }

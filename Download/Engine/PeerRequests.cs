@@ -18,4 +18,7 @@ public sealed class PeerRequests(PeerRecord record, PeerConnection? connection =
 
     /// <summary>When the last block from this peer arrived (or when requesting started): for stall detection.</summary>
     public long LastBlockTicks { get; set; } = Environment.TickCount64;
+
+    /// <summary>The connection has ended (<see cref="DownloadState.RemovePeer"/>): no more blocks are handed to it.</summary>
+    public bool HasLeft { get; internal set; }
 }

@@ -98,6 +98,24 @@ internal sealed partial class PeerSession
         }
     }
 
+    /// <summary>
+    /// Called by the engine's housekeeping: the session task sends haves only after a message arrives,
+    /// so a quiet peer would hear of our new pieces minutes late (BEP 3: a have goes to every peer).
+    /// </summary>
+    public async Task AnnounceNewPiecesAsync(CancellationToken ct)
+    {
+        if (!_piecesAnnounced || _swarm.Haves.Count == _havesRead)
+            return;
+        try
+        {
+            await SendNewHavesAsync(ct);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // the connection is failing; its own task notices and cleans up
+        }
+    }
+
     /// <summary>Tells the peer about pieces verified since we last told it (skipping ones it has).</summary>
     public async ValueTask SendNewHavesAsync(CancellationToken ct)
     {

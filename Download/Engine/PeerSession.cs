@@ -25,6 +25,7 @@ internal sealed partial class PeerSession
     private readonly SemaphoreSlim _filling = new(1, 1);
     private int _havesRead;
     private bool _availabilityCounted;
+    private volatile bool _piecesAnnounced;
     private long _chokedSince = Environment.TickCount64;
     private long _lastKeepAlive = Environment.TickCount64;
     private const long KeepAliveMilliseconds = 90_000;
@@ -67,6 +68,7 @@ internal sealed partial class PeerSession
             var have = _swarm.State.SnapshotHave();
             if (!have.IsEmpty || _connection.SupportsFast)
                 await _connection.SendBitfieldAsync(have, token);
+            _piecesAnnounced = true;   // from now on have messages may follow
             while (true)
             {
                 var message = await _connection.ReceiveAsync(token);

@@ -66,20 +66,20 @@ internal sealed class PieceVerifier
         var banned = _swarm.State.PieceChecked(piece, good);   // releases the buffer
         if (_swarm.State.TakeRoomMade())
             _onRoomMade();
+        foreach (var peer in banned)   // also after a good piece: it can prove who spoiled its earlier copies
+        {
+            peer.IsBanned = true;
+            _swarm.Stats.PeerBanned();
+            _swarm.Disconnect(peer, "sent data that failed the hash check repeatedly (banned)");
+        }
         if (good)
         {
             _swarm.Stats.PieceVerified(length);
             _swarm.Haves.Add(piece.Index);
             if (_swarm.State.IsComplete)
                 _onComplete();
-            return;
         }
-        _swarm.Stats.PieceFailed();
-        foreach (var peer in banned)
-        {
-            peer.IsBanned = true;
-            _swarm.Stats.PeerBanned();
-            _swarm.Disconnect(peer, "sent data that failed the hash check repeatedly (banned)");
-        }
+        else
+            _swarm.Stats.PieceFailed();
     }
 }

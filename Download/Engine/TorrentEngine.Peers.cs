@@ -21,6 +21,7 @@ public sealed partial class TorrentEngine
             {
                 if (healthCheck)
                     session.CheckHealth(now);
+                _ = session.AnnounceNewPiecesAsync(ct);
                 if (!_swarm.State.IsComplete)
                     _ = session.PokeAsync(recheckInterest: healthCheck, ct);
             }

@@ -114,6 +114,23 @@ public class DownloadStateTests
     }
 
     [Test]
+    public void APeerThatHasLeftIsHandedNoBlocks()
+    {
+        // The housekeeping's top-up can race with the end of a connection's task.
+        var state = NewState(out var pieces);
+        var gone = state.AddPeer(NewPeer(1));
+        state.RemovePeer(gone, pieces);
+        var late = new BlockRequest[14];
+        Assert.That(state.PickRequests(gone, pieces, late), Is.Zero, "nothing is handed to a connection that has ended");
+        Assert.That(state.TopUp(gone, pieces, 14, late), Is.Zero);
+        Assert.That(gone.Outstanding, Is.Empty);
+
+        var other = state.AddPeer(NewPeer(2));
+        var all = new BlockRequest[14];
+        Assert.That(state.PickRequests(other, pieces, all), Is.EqualTo(14), "every block is still free for the peers that remain");
+    }
+
+    [Test]
     public void EndgameRequestsTheLastBlocksTwiceAndCancelsTheLoser()
     {
         var state = NewState(out var pieces);
@@ -191,6 +208,50 @@ public class DownloadStateTests
         Assert.That(liar.Record.FailedPieces, Is.EqualTo(2));
         Assert.That(state.BytesLeft, Is.EqualTo(_torrent.TotalLength), "nothing counted");
         Assert.That(state.PieceBuffers.InUse, Is.Zero, "a failed piece's buffer is given back too");
+    }
+
+    [Test]
+    public void AnHonestPeerThatSharedPiecesWithALiarIsNotBanned()
+    {
+        // Two pieces, each half from an honest peer and half from a liar, fail; fetched again they pass.
+        var state = NewState(out var pieces);
+        var honest = state.AddPeer(NewPeer(1));
+        var liar = state.AddPeer(NewPeer(2));
+        var cancels = new List<(PeerRequests, BlockRequest)>();
+        var failed = new List<int>();
+        var bannedAfterFailures = new List<PeerRecord>();
+        for (int round = 0; round < 2; round++)
+        {
+            var requests = new BlockRequest[4];
+            Assert.That(state.PickRequests(honest, pieces, requests), Is.EqualTo(4));
+            InFlightPiece? done = null;
+            for (int i = 0; i < 4; i++)
+            {
+                var r = requests[i];
+                var from = i < 2 ? honest : liar;   // unrequested blocks of a piece in flight are taken from anyone
+                var data = Block(r.Length);
+                if (from == liar) data.AsSpan().Fill(0x5A);
+                done = state.BlockReceived(from, r.Piece, r.Begin, data, cancels);
+            }
+            failed.Add(done!.Index);
+            bannedAfterFailures.AddRange(state.PieceChecked(done, good: false));
+        }
+        Assert.That(bannedAfterFailures, Is.Empty, "a piece with several senders does not say who lied");
+        Assert.That(honest.Record.FailedPieces, Is.Zero);
+
+        var banned = new List<PeerRecord>();
+        var third = state.AddPeer(NewPeer(3));
+        var rest = new BlockRequest[14];
+        int count = state.PickRequests(third, pieces, rest);
+        Assert.That(rest.Take(count).Select(r => r.Piece).Distinct(), Is.SupersetOf(failed), "the failed pieces are fetched again");
+        foreach (var r in rest.Take(count))
+            if (state.BlockReceived(third, r.Piece, r.Begin, Block(r.Length), cancels) is { } done)
+                banned.AddRange(state.PieceChecked(done, good: true));
+        Assert.That(state.IsComplete, Is.True);
+        Assert.That(banned, Is.EqualTo(new[] { liar.Record }), "the good copies show whose blocks were wrong");
+        Assert.That(liar.Record.FailedPieces, Is.EqualTo(2));
+        Assert.That(honest.Record.FailedPieces, Is.Zero, "the honest peer's blocks matched the good ones");
+        Assert.That(state.PieceBuffers.InUse, Is.Zero);
     }
 
     [Test]

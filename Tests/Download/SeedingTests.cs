@@ -71,6 +71,33 @@ public class SeedingTests
     }
 
     [Test]
+    public async Task AQuietPeerHearsOfNewPiecesWithoutSpeakingFirst()
+    {
+        // BEP 3: a downloader that completes a piece sends have to every peer, not only to those that talk to it.
+        using var deadline = Deadline();
+        await using var swarm = await SwarmAsync(1 << 20, multiFile: false, PieceLength, seeders: 1, deadline.Token);
+        await using var leecher = await HalfSeederAsync(swarm, deadline.Token);
+        await using var quiet = await ConnectAsync(leecher, deadline.Token);
+        await NextAsync(quiet, MessageId.Bitfield, deadline.Token);
+        var before = Bitfield.FromBytes(quiet.PeerPieces.ToBytes(), quiet.PeerPieces.Count);
+
+        leecher.AddPeer(swarm.Seeders[0].ListenEndPoint!);   // now it fetches the second half
+        using var soon = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        soon.CancelAfter(TimeSpan.FromSeconds(10));
+        PeerMessage have;
+        try
+        {
+            have = await NextAsync(quiet, MessageId.Have, soon.Token);
+        }
+        catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+        {
+            Assert.Fail($"no have within 10 s although the leecher now holds {leecher.PiecesHave} of {leecher.Torrent.PieceCount} pieces");
+            return;
+        }
+        Assert.That(before[have.Index], Is.False, "a have names a piece the bitfield did not");
+    }
+
+    [Test]
     public async Task ARequestBeyondThePieceEndCostsThePeerItsConnection()
     {
         using var deadline = Deadline();

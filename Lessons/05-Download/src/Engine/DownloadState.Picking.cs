@@ -57,6 +57,10 @@ public sealed partial class DownloadState
 
     private int PickLocked(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
     {
+        // The engine's housekeeping may top up a connection's queue just as its task ends: blocks
+        // handed to a departed peer would stay "requested" with no one left to release them.
+        if (peer.HasLeft)
+            return 0;
         int count = 0;
         foreach (var piece in _inFlight.Values)
             if (piece.Owner == peer && count < output.Length)
