@@ -109,6 +109,8 @@ public sealed partial class PeerConnection
             {
                 int index = CheckPiece(ReadInt(span, 0), id);
                 _piecesAnnounced = true;
+                if (PeerPieces[index])
+                    return false;   // a repeated have tells nothing new: dropped, so availability is never counted twice
                 PeerPieces[index] = true;
                 message = new PeerMessage(id, index, 0, 0, default);
                 return true;

@@ -95,7 +95,13 @@ internal sealed partial class PeerSession
                 await OnBlockAsync(message, ct);
                 break;
             case MessageId.Have:
+                // BEP 3 lets a peer with nothing skip the bitfield: its first have starts its count.
                 if (_availabilityCounted) _swarm.State.PeerHas(message.Index);
+                else
+                {
+                    _swarm.State.PeerHasAll(_connection.PeerPieces);
+                    _availabilityCounted = true;
+                }
                 if (!_connection.AmInterested && !_swarm.State.Has(message.Index))
                     await UpdateInterestAsync(ct);
                 break;

@@ -86,6 +86,18 @@ public class StrictnessTests
     }
 
     [Test]
+    public async Task ARepeatedHaveIsNotPassedUpTwice()
+    {
+        await Connect();
+        await Send(Frame(4, Ints(3)), Frame(4, Ints(3)), Frame(4, Ints(5)));
+        var first = await Next();
+        var second = await Next();
+        Assert.That((first.Id, first.Index), Is.EqualTo((MessageId.Have, 3)));
+        Assert.That((second.Id, second.Index), Is.EqualTo((MessageId.Have, 5)), "the repeated have for piece 3 is dropped");
+        Assert.That(_ours.PeerPieces.SetCount, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task AHaveOutOfRangeIsRefused()
     {
         await Connect();
