@@ -203,8 +203,8 @@ for run in $(seq 1 "$RUNS"); do
     check=FAIL
     if [ "$M_EXIT" -eq 0 ] && [ -f "$out/$NAME" ] && [ "$(sha256sum "$out/$NAME" | cut -d' ' -f1)" = "$WANT_SHA" ]; then check=OK; fi
     [ "$check" = OK ] || { failures=$((failures + 1)); say "$d failed (exit $M_EXIT); log kept in $STATE/$d-$run.log"; }
-    say "$d: ${M_WALL} s, exit $M_EXIT, peak RSS $((M_PEAK / 1024)) MiB, sha256 $check"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$d" "$run" "$M_WALL" "$M_EXIT" "$M_PEAK" "$M_ANON" "$check" >> "$RESULTS"
+    say "$d: ${M_WALL} s, CPU ${M_CPU} s, exit $M_EXIT, peak RSS $((M_PEAK / 1024)) MiB, sha256 $check"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$d" "$run" "$M_WALL" "$M_EXIT" "$M_PEAK" "$M_ANON" "$check" "$M_CPU" >> "$RESULTS"
     rm -rf "$out"
   done
 done

@@ -4,10 +4,12 @@
 # run_measured LOG TIMEOUT_S CMD...: runs CMD inside the namespace and sets
 #   M_EXIT  its exit status (124 when it was killed at the time-out)
 #   M_WALL  wall seconds from start to exit
-#   M_PEAK  peak resident set size in KiB (VmHWM), M_ANON peak anonymous memory in KiB (RssAnon).
+#   M_PEAK  peak resident set size in KiB (VmHWM), M_ANON peak anonymous memory in KiB (RssAnon),
+#   M_CPU   CPU seconds (user + system, all threads) the client used.
 # The memory figures are sampled from /proc every 50 ms (VmHWM is the kernel's own high-water mark,
 # so only growth in the last 50 ms could be missed). RSS counts file pages a client maps, which is
-# why M_ANON is reported too: libtorrent 2 memory-maps the files it downloads.
+# why M_ANON is reported too: libtorrent 2 memory-maps the files it downloads. The CPU time is read
+# from /proc/PID/stat at the same moments (utime + stime), so up to 50 ms of it may be missed.
 run_measured() {
   local log=$1 timeout=$2; shift 2
   local samples="$log.mem" start pid poller sleeper finished=""
@@ -31,12 +33,13 @@ run_measured() {
     M_EXIT=124
   fi
   wait "$poller" 2>/dev/null || true
-  read -r M_PEAK M_ANON < "$samples" || { M_PEAK=0; M_ANON=0; }
+  read -r M_PEAK M_ANON M_CPU < "$samples" || { M_PEAK=0; M_ANON=0; M_CPU=0; }
 }
 
-# sample_memory PID FILE: keeps "peak_rss_kib peak_anon_kib" of PID in FILE until PID exits.
+# sample_memory PID FILE: keeps "peak_rss_kib peak_anon_kib cpu_seconds" of PID in FILE until PID exits.
 sample_memory() {
-  local pid=$1 file=$2 peak=0 anon=0 key value _ state
+  local pid=$1 file=$2 peak=0 anon=0 cpu=0 key value _ state stat hz
+  hz=$(getconf CLK_TCK)
   while [ -r "/proc/$pid/status" ]; do
     state=""
     while read -r key value _; do
@@ -47,7 +50,11 @@ sample_memory() {
       esac
     done 2>/dev/null < "/proc/$pid/status" || break
     [ "$state" = Z ] && break          # exited, not yet reaped
-    echo "$peak $anon" > "$file"
+    # fields after the ")" of /proc/PID/stat: utime and stime are the 12th and 13th
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || break
+    stat=${stat##*) }
+    cpu=$(awk -v hz="$hz" '{ printf "%.2f", ($12 + $13) / hz }' <<<"$stat")
+    echo "$peak $anon $cpu" > "$file"
     sleep 0.05
   done
 }
