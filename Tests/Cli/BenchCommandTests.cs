@@ -21,6 +21,25 @@ public class BenchCommandTests
     }
 
     [Test]
+    public async Task PickerPrintsCpuPerPieceForEachTorrentSize()
+    {
+        var result = await CliRunner.RunAsync("bench", "picker", "--max-pieces", "10000", "--peers", "5");
+        Assert.That(result.ExitCode, Is.Zero, result.Errors);
+        foreach (string pieces in new[] { "1000", "10000" })
+            Assert.That(Regex.IsMatch(result.Output, $@"^ +{pieces} +5 +\d+\.\d\d +\d+\.\d\d +\d+$", RegexOptions.Multiline), Is.True,
+                $"a row of figures for {pieces} pieces:\n{result.Output}");
+        Assert.That(result.Output, Does.Not.Contain("100000 "), "--max-pieces is the largest size measured");
+    }
+
+    [Test]
+    public async Task RefusesAnUnknownBenchmark()
+    {
+        var result = await CliRunner.RunAsync("bench", "pickr");
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Errors, Does.Contain("unknown benchmark \"pickr\""));
+    }
+
+    [Test]
     public void TheSyntheticTorrentIsAValidDeterministicTorrent()
     {
         byte[] bytes = SyntheticTorrent.Create(fileCount: 1000, pieceLength: 16384);

@@ -8,6 +8,8 @@ namespace MeTorrent.Download.Engine;
 /// rare data is copied before its holders leave; ties are broken at random so peers spread out. The
 /// first few pieces are random instead, to have something to trade quickly (BEP 3 "random first").
 /// A piece that failed its hash is fetched again preferably from peers that did not send it.
+/// The pieces still to start are kept in <see cref="AvailabilityBuckets"/>, rarest first, so a pick
+/// looks at the front of that order, not at every piece: its cost does not grow with the torrent.
 /// </summary>
 public sealed class PiecePicker
 {
@@ -15,26 +17,27 @@ public sealed class PiecePicker
 
     private readonly int[] _availability;
     private readonly PieceStatus[] _status;
+    private readonly AvailabilityBuckets _missing;
     private readonly Dictionary<int, List<PeerRecord>> _failedBy = [];
     private readonly Random _random;
-    private int _missing;
 
     public PiecePicker(Bitfield have, Random? random = null)
     {
         _availability = new int[have.Count];
         _status = new PieceStatus[have.Count];
+        _missing = new AvailabilityBuckets(_availability);
         _random = random ?? new Random();
         for (int i = 0; i < have.Count; i++)
         {
             _status[i] = have[i] ? PieceStatus.Have : PieceStatus.Missing;
-            if (!have[i]) _missing++;
+            if (!have[i]) _missing.Add(i);
         }
     }
 
     public int PieceCount => _status.Length;
 
     /// <summary>Pieces nobody has started (not in flight, not being verified, not had).</summary>
-    public int MissingCount => _missing;
+    public int MissingCount => _missing.Count;
 
     public int VerifiedCount { get; private set; }
 
@@ -44,17 +47,25 @@ public sealed class PiecePicker
 
     public void SetStatus(int piece, PieceStatus status)
     {
-        if (_status[piece] == PieceStatus.Missing) _missing--;
-        if (status == PieceStatus.Missing) _missing++;
+        if (status == PieceStatus.Missing) _missing.Add(piece);
+        else _missing.Remove(piece);
         if (status == PieceStatus.Have && _status[piece] != PieceStatus.Have) VerifiedCount++;
         _status[piece] = status;
     }
 
-    public void PeerHas(int piece) => _availability[piece]++;
+    public void PeerHas(int piece) => _missing.MovedUp(piece, _availability[piece]++);
 
-    public void PeerHasAll(Bitfield pieces) => Add(pieces, +1);
+    public void PeerHasAll(Bitfield pieces)
+    {
+        for (int i = 0; i < pieces.Count; i++)
+            if (pieces[i]) PeerHas(i);
+    }
 
-    public void PeerLeft(Bitfield pieces) => Add(pieces, -1);
+    public void PeerLeft(Bitfield pieces)
+    {
+        for (int i = 0; i < pieces.Count; i++)
+            if (pieces[i] && _availability[i] > 0) _missing.MovedDown(i, _availability[i]--);
+    }
 
     public void FailedBy(int piece, IEnumerable<PeerRecord> peers)
     {
@@ -72,18 +83,36 @@ public sealed class PiecePicker
         return piece >= 0 || _failedBy.Count == 0 ? piece : Pick(peerPieces, peer, avoidFailed: false);
     }
 
-    // TODO(05-download.many-peers): among the missing pieces this peer has, the one the fewest peers have
-    // (rarest first), ties broken at random; any of them while fewer than RandomFirstPieces were started.
+    /// <summary>Whether <paramref name="peer"/> may be given <paramref name="piece"/>: it has it, and (when avoiding) did not spoil it before.</summary>
+    private bool Acceptable(int piece, Bitfield peerPieces, PeerRecord peer, bool avoidFailed) =>
+        peerPieces[piece] && !(avoidFailed && _failedBy.TryGetValue(piece, out var spoilers) && spoilers.Contains(peer));
+
+    // TODO(05-download.many-peers): the missing pieces are in _missing, rarest first, bucket after bucket
+    // (_missing.Bucket(a) is the range of pieces held by a peers). Take from the rarest bucket that has an
+    // acceptable piece, starting at a random place in it (ties broken at random); while fewer than
+    // RandomFirstPieces were started, any missing piece at random instead.
     private int Pick(Bitfield peerPieces, PeerRecord peer, bool avoidFailed)
     {
-        throw new NotImplementedException("Lesson 05 step 2 (many peers): loop over the pieces: skip those not PieceStatus.Missing or not in peerPieces (and, when avoidFailed, those _failedBy this peer); keep the one with the lowest _availability[i] (0 for all while randomFirst), choosing among ties at random (reservoir sampling with _random); return it, or -1.");
+        throw new NotImplementedException("Lesson 05 step 2 (many peers): if PieceCount - _missing.Count < RandomFirstPieces, return FirstAcceptable(0, _missing.Count, ...) (random first); else for a = 0 .. _missing.BucketCount - 1: (start, end) = _missing.Bucket(a); piece = FirstAcceptable(start, end, ...); return it if >= 0. Return -1.");
     }
 
-    private void Add(Bitfield pieces, int delta)
+    /// <summary>
+    /// The first acceptable piece of positions <paramref name="start"/>..<paramref name="end"/> of the
+    /// order, looking from a random position round to where it began; -1 if there is none.
+    /// </summary>
+    private int FirstAcceptable(int start, int end, Bitfield peerPieces, PeerRecord peer, bool avoidFailed)
     {
-        for (int i = 0; i < pieces.Count; i++)
-            if (pieces[i])
-                _availability[i] += delta;
+        int count = end - start;
+        if (count <= 0)
+            return -1;
+        int offset = _random.Next(count);
+        for (int i = 0; i < count; i++)
+        {
+            int piece = _missing[start + (offset + i) % count];
+            if (Acceptable(piece, peerPieces, peer, avoidFailed))
+                return piece;
+        }
+        return -1;
     }
 }
 
