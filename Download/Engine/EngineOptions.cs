@@ -41,8 +41,11 @@ public sealed class EngineOptions
 
     public int MaxQueueDepth { get; init; } = 500;
 
-    /// <summary>Interested peers we upload to at once.</summary>
-    public int UploadSlots { get; init; } = 8;
+    /// <summary>
+    /// Regular unchoke slots (BEP 3: four): the interested peers that upload fastest to us (while
+    /// seeding: that we upload fastest to), rechoked every 10 s; one more peer is unchoked optimistically.
+    /// </summary>
+    public int UploadSlots { get; init; } = 4;
 
     /// <summary>
     /// Bytes of pieces held in memory while downloading: every piece in flight (requested, arriving, or

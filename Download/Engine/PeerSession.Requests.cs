@@ -1,3 +1,4 @@
+using MeTorrent.Download.Choking;
 using MeTorrent.Peer;
 
 namespace MeTorrent.Download.Engine;
@@ -85,16 +86,29 @@ internal sealed partial class PeerSession
         _cancels.Clear();
     }
 
-    /// <summary>Called from another connection's task when an upload slot frees up for this peer.</summary>
-    public async ValueTask UnchokeAsync()
+    /// <summary>What the choker needs to know of this peer (called by the engine's housekeeping only).</summary>
+    public ChokeCandidate<PeerSession> ChokeCandidate(long now) => new(
+        this,
+        _connection.PeerInterested,
+        DownloadRate,
+        _uploadRate.Update(_connection.BytesSent, now),
+        TimeSpan.FromMilliseconds(now - _connectedTicks),
+        TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastBlockTicks)),
+        _connection.PeerChoking);
+
+    /// <summary>Applies the choker's decision to this connection (sends only when it changes).</summary>
+    public async Task SetChokedAsync(bool choked)
     {
         try
         {
-            if (_connection.PeerInterested)
+            if (choked && !_connection.AmChoking)
+                await _connection.SendChokeAsync(CancellationToken.None);
+            else if (!choked && _connection.AmChoking)
                 await _connection.SendUnchokeAsync(CancellationToken.None);
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // the connection is closing; its own task cleans up
         }
     }
 

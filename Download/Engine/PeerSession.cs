@@ -28,6 +28,9 @@ internal sealed partial class PeerSession
     private volatile bool _piecesAnnounced;
     private long _chokedSince = Environment.TickCount64;
     private long _lastKeepAlive = Environment.TickCount64;
+    private readonly long _connectedTicks = Environment.TickCount64;
+    private long _lastBlockTicks = Environment.TickCount64;
+    private readonly UploadRate _uploadRate = new();
     private const long KeepAliveMilliseconds = 90_000;
 
     public PeerSession(SwarmContext swarm, PeerConnection connection, PeerRecord record)
@@ -80,8 +83,8 @@ internal sealed partial class PeerSession
         finally
         {
             _swarm.State.RemovePeer(_requests, _availabilityCounted ? _connection.PeerPieces : null);
-            if (_swarm.Slots.Release(this) is PeerSession next)
-                await next.UnchokeAsync();
+            if (!_connection.AmChoking)
+                _swarm.RechokeSoon();   // its upload slot is free
             _server.Release();
             _stop.Dispose();
         }
@@ -129,15 +132,8 @@ internal sealed partial class PeerSession
             case MessageId.Request:
                 await _server.ServeAsync(new BlockRequest(message.Index, message.Begin, message.Length), ct);
                 break;
-            case MessageId.Interested:
-                if (_swarm.Options.Quirk != SeederQuirk.NeverUnchoke && _swarm.Slots.TryTake(this))
-                    await _connection.SendUnchokeAsync(ct);
-                break;
-            case MessageId.NotInterested:
-                if (_swarm.Slots.Release(this) is PeerSession next)
-                    await next.UnchokeAsync();
-                if (!_connection.AmChoking)
-                    await _connection.SendChokeAsync(ct);
+            case MessageId.Interested or MessageId.NotInterested:
+                _swarm.RechokeSoon();   // the choker decides who is unchoked (TorrentEngine.Choking)
                 break;
         }
     }
@@ -149,6 +145,7 @@ internal sealed partial class PeerSession
         _swarm.Stats.BlockReceived(length);
         _depth.Received(length, now);
         BlocksReceived++;
+        _lastBlockTicks = now;
         var completed = _swarm.State.BlockReceived(_requests, message.Index, message.Begin, message.Payload.Span, _cancels);
         if (completed is not null)
             _swarm.Verifier.Enqueue(completed);

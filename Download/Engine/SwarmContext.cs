@@ -15,9 +15,11 @@ internal sealed class SwarmContext(Torrent torrent, TorrentStorage storage, Down
     public PeerPool Pool { get; } = pool;
     public EngineStats Stats { get; } = new();
     public HaveLog Haves { get; } = new();
-    public UploadSlots Slots { get; } = new(options.UploadSlots);
     public ConcurrentDictionary<PeerSession, byte> Sessions { get; } = new();
     public PieceVerifier Verifier { get; set; } = null!;
+
+    /// <summary>Asks the engine for a rechoke at its next housekeeping round (interest changed, a peer left).</summary>
+    public Action RechokeSoon { get; set; } = () => { };
 
     /// <summary>Closes every connection to a peer we just banned.</summary>
     public void Disconnect(PeerRecord record, string reason)

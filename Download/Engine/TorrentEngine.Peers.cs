@@ -5,7 +5,7 @@ namespace MeTorrent.Download.Engine;
 
 public sealed partial class TorrentEngine
 {
-    /// <summary>Housekeeping: dial peers while there is room, drop stalled and choking ones, watch for lack of progress.</summary>
+    /// <summary>Housekeeping: dial peers while there is room, drop stalled and choking ones, watch for lack of progress, rechoke.</summary>
     private async Task MaintainAsync(CancellationToken ct)
     {
         long lastHealthCheck = 0;
@@ -26,6 +26,7 @@ public sealed partial class TorrentEngine
                     _ = session.PokeAsync(recheckInterest: healthCheck, ct);
             }
             CheckProgress(now);
+            RechokeIfDue(now);
             try
             {
                 await _wake.WaitAsync(Tick, ct);

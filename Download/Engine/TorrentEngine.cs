@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using MeTorrent.Download.Choking;
 using MeTorrent.Download.Storage;
 using MeTorrent.Metainfo;
 using MeTorrent.Peer;
@@ -10,7 +11,7 @@ namespace MeTorrent.Download.Engine;
 /// <summary>
 /// Downloads (and serves) one torrent. <see cref="StartAsync"/> checks what is already on disk, then
 /// runs in the background: one task per connected peer, a tracker announcer, an optional listener, and a
-/// once-per-200-ms housekeeping loop that dials new peers and drops stalled ones. Await
+/// once-per-200-ms housekeeping loop that dials new peers, drops stalled ones and rechokes (BEP 3). Await
 /// <see cref="Completion"/> for the end of the download; <see cref="DisposeAsync"/> stops everything
 /// cleanly (verified pieces kept, files flushed, "stopped" announced).
 /// <code>
@@ -34,6 +35,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
     private int _connecting;
     private int _disposed;
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Choker<PeerSession> _choker;
 
     private TorrentEngine(Torrent torrent, TorrentStorage storage, Bitfield have, EngineOptions options, IncomingConnections? incoming)
     {
@@ -44,6 +46,8 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         _swarm.Verifier = new PieceVerifier(_swarm, Environment.ProcessorCount, OnComplete, OnFatal, Wake);
         _swarm.Pool.AddRange(options.Peers);
         _swarm.Pool.Added = Wake;
+        _swarm.RechokeSoon = RechokeSoon;
+        _choker = new Choker<PeerSession>(new ChokerSettings { RegularSlots = options.UploadSlots }, new Random());
         _incoming = incoming;
         _connectionOptions = new PeerConnectionOptions
         {

@@ -27,17 +27,12 @@ public class SmallPartsTests
     }
 
     [Test]
-    public void UploadSlotsGoFirstComeFirstServedAndPassOnWhenFreed()
+    public void TheUploadRateIsTheMeanOverEachIntervalSmoothed()
     {
-        var slots = new UploadSlots(2);
-        object a = new(), b = new(), c = new(), d = new();
-        Assert.That(slots.TryTake(a), Is.True);
-        Assert.That(slots.TryTake(b), Is.True);
-        Assert.That(slots.TryTake(c), Is.False);
-        Assert.That(slots.TryTake(d), Is.False);
-        Assert.That(slots.Release(b), Is.SameAs(c), "the longest waiting peer gets the freed slot");
-        Assert.That(slots.Release(d), Is.Null, "a waiting peer leaving frees nothing");
-        Assert.That(slots.Release(a), Is.Null, "nobody is waiting any more");
+        var rate = new UploadRate();
+        Assert.That(rate.Update(0, 1_000), Is.Zero, "no interval yet");
+        Assert.That(rate.Update(100_000, 2_000), Is.EqualTo(100_000), "the first interval sets it");
+        Assert.That(rate.Update(100_000, 3_000), Is.EqualTo(50_000), "a quiet interval halves it, not more");
     }
 
     [Test]
