@@ -92,9 +92,9 @@ public sealed partial class PeerConnection
         {
             case MessageId.Choke:
                 PeerChoking = true;
-                // BEP 6: with the fast extension the peer rejects each request it drops; otherwise a choke drops them all.
-                if (!SupportsFast)
-                    _requests.Clear();
+                // BEP 3 says a choke drops our requests, but some peers still send what they had queued, and
+                // under BEP 6 each dropped one is rejected. So they stay outstanding until answered or
+                // cancelled: the owner of the requests decides when to give up on them (and cancels them).
                 break;
             case MessageId.Unchoke:
                 PeerChoking = false;

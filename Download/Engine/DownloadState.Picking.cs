@@ -64,6 +64,28 @@ public sealed partial class DownloadState
         }
     }
 
+    /// <summary>
+    /// A choke (BEP 3) drops the requests made before it: those still unanswered are released for anyone
+    /// to request again; the caller cancels them at the peer (harmless if it did drop them).
+    /// </summary>
+    public void ReleaseMadeBefore(PeerRequests peer, long chokeTicks, List<BlockRequest> released)
+    {
+        lock (_lock)
+        {
+            int already = released.Count;
+            foreach (var (request, sent) in peer.Outstanding)
+                if (sent <= chokeTicks && !released.Contains(request))
+                    released.Add(request);
+            for (int i = already; i < released.Count; i++)
+            {
+                var request = released[i];
+                peer.Outstanding.Remove(request);
+                if (_inFlight.TryGetValue(request.Piece, out var piece))
+                    piece.RemoveRequest(request.Begin / Blocks.Size);
+            }
+        }
+    }
+
     private int PickLocked(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
     {
         // The engine's housekeeping may top up a connection's queue just as its task ends: blocks

@@ -149,7 +149,11 @@ internal sealed partial class PeerSession
         }
     }
 
-    /// <summary>Checked every second by the engine: a peer that stalls or never unchokes us is let go.</summary>
+    /// <summary>
+    /// Checked every second by the engine: a peer that stalls or never unchokes us is let go; requests it
+    /// seems to have dropped (unanswered long after later ones, or made before a choke and unanswered
+    /// <see cref="ChokeGrace"/> after it) go back to the pool and are cancelled at the peer.
+    /// </summary>
     public void CheckHealth(long now)
     {
         var options = _swarm.Options;
@@ -167,6 +171,8 @@ internal sealed partial class PeerSession
             }
             var forgotten = new List<BlockRequest>();
             _swarm.State.ReleaseForgotten(_requests, options.StallTimeout, now, forgotten);
+            if (_lastChokeTicks > 0 && now - _lastChokeTicks > ChokeGrace.TotalMilliseconds)
+                _swarm.State.ReleaseMadeBefore(_requests, _lastChokeTicks, forgotten);
             if (forgotten.Count > 0)
                 _ = CancelForgottenAsync(forgotten);
         }

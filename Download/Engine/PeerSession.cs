@@ -27,6 +27,10 @@ internal sealed partial class PeerSession
     private bool _availabilityCounted;
     private volatile bool _piecesAnnounced;
     private long _chokedSince = Environment.TickCount64;
+    private long _lastChokeTicks;
+
+    /// <summary>Requests made before a choke and still unanswered this long after it were dropped by the peer: they go back to the pool.</summary>
+    public static readonly TimeSpan ChokeGrace = TimeSpan.FromSeconds(2);
     private long _lastKeepAlive = Environment.TickCount64;
     private readonly long _connectedTicks = Environment.TickCount64;
     private long _lastBlockTicks = Environment.TickCount64;
@@ -120,10 +124,11 @@ internal sealed partial class PeerSession
                 await FillRequestsAsync(ct);
                 break;
             case MessageId.Choke:
-                // Without BEP 6 a choke drops our requests; with it the peer rejects them one by one,
-                // but waiting for that gains nothing: the blocks go back to the pool now.
-                _chokedSince = Environment.TickCount64;
-                _swarm.State.ReleaseAll(_requests);
+                // The requests stay outstanding: an unchoke must not ask for them again (issue 9: a
+                // choke/unchoke flood made the engine ask for every block a hundred times). Some peers
+                // still send what they had queued; BEP 6 peers reject what they drop; what remains
+                // unanswered ChokeGrace after the last choke goes back to the pool (CheckHealth).
+                _chokedSince = _lastChokeTicks = Environment.TickCount64;
                 break;
             case MessageId.Reject:
                 // Not re-requested from this peer at once (it would likely reject again): other peers, or a later top-up, take it.

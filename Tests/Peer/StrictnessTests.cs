@@ -152,14 +152,19 @@ public class StrictnessTests
     }
 
     [Test]
-    public async Task AChokeWithoutFastForgetsTheRequests()
+    public async Task AChokeWithoutFastKeepsTheRequestsUntilCancelled()
     {
         await Connect();
-        await _ours.SendRequestsAsync([new BlockRequest(1, 0, 4)], default);
-        await Send(Frame(0), Frame(7, [.. Ints(1, 0), 1, 2, 3, 4]), Frame(1));
+        await _ours.SendRequestsAsync([new BlockRequest(1, 0, 4), new BlockRequest(1, 4, 4)], default);
+        await Send(Frame(0), Frame(7, [.. Ints(1, 0), 1, 2, 3, 4]));
         Assert.That((await Next()).Id, Is.EqualTo(MessageId.Choke));
+        Assert.That(_ours.OutstandingRequests, Is.EqualTo(2), "a choke alone does not forget the requests: the engine decides (issue 9)");
+        var late = await Next();
+        Assert.That((late.Id, late.Begin), Is.EqualTo((MessageId.Piece, 0)), "a block queued before the choke is still taken");
+        await _ours.SendCancelAsync(new BlockRequest(1, 4, 4), default);
         Assert.That(_ours.OutstandingRequests, Is.Zero);
-        Assert.That((await Next()).Id, Is.EqualTo(MessageId.Unchoke)); // the late piece was dropped
+        await Send(Frame(7, [.. Ints(1, 4), 1, 2, 3, 4]), Frame(1));
+        Assert.That((await Next()).Id, Is.EqualTo(MessageId.Unchoke), "a block for a cancelled request is dropped");
     }
 
     [Test]
