@@ -1,6 +1,5 @@
 using System.Text;
 using MeTorrent.Metainfo;
-using MeTorrent.Tracker;
 
 namespace MeTorrent.Peer;
 
@@ -34,10 +33,10 @@ public sealed record Handshake(InfoHash InfoHash, byte[] PeerId, PeerFeatures Fe
 public static class HandshakeCodec
 {
     public const string Protocol = "BitTorrent protocol";
-    public const int Length = 1 + 19 + ReservedBits.Length + InfoHash.Length + Tracker.PeerId.Length; // 68
+    public const int Length = 1 + 19 + ReservedBits.Length + InfoHash.Length + PeerId.Length; // 68
 
     /// <summary>The part before the peer id: a receiver can pick the torrent by its info hash first.</summary>
-    public const int PrefixLength = Length - Tracker.PeerId.Length; // 48
+    public const int PrefixLength = Length - PeerId.Length; // 48
 
     // LESSON 04-peer.handshake: 19, "BitTorrent protocol", 8 reserved bytes, info hash, peer id: 68 bytes.
     public static void Write(Span<byte> destination, InfoHash infoHash, PeerId peerId, PeerFeatures features)

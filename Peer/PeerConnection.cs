@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using MeTorrent.Metainfo;
-using MeTorrent.Tracker;
 
 namespace MeTorrent.Peer;
 
@@ -106,7 +105,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
             var (theirHash, features) = HandshakeCodec.ReadPrefix((await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct)).Span);
             if (theirHash != infoHash)
                 throw new PeerProtocolException($"peer {remote} answered for torrent {theirHash.Hex}, not {infoHash.Hex}");
-            var peerId = (await connection.ReadHandshakeBytesAsync(Tracker.PeerId.Length, token, ct)).ToArray();
+            var peerId = (await connection.ReadHandshakeBytesAsync(PeerId.Length, token, ct)).ToArray();
             connection.Handshaken(new Handshake(theirHash, peerId, features), ourId);
             return connection;
         }
@@ -134,7 +133,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
             if (!accept(infoHash))
                 throw new PeerProtocolException($"peer {remote} asked for torrent {infoHash.Hex}, which we do not serve");
             await connection.SendHandshakeAsync(infoHash, ourId, ct);
-            var peerId = (await connection.ReadHandshakeBytesAsync(Tracker.PeerId.Length, token, ct)).ToArray();
+            var peerId = (await connection.ReadHandshakeBytesAsync(PeerId.Length, token, ct)).ToArray();
             connection.Handshaken(new Handshake(infoHash, peerId, features), ourId);
             return connection;
         }

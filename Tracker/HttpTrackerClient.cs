@@ -1,4 +1,5 @@
 using System.Net;
+using MeTorrent.Metainfo;
 
 namespace MeTorrent.Tracker;
 

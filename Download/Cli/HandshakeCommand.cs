@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MeTorrent.Peer;
 using MeTorrent.Tracker;
+using MeTorrent.Metainfo;
 
 namespace MeTorrent.Download.Cli;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using MeTorrent.Tracker;
+using MeTorrent.Metainfo;
 
 namespace MeTorrent.Download.Cli;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using MeTorrent.Download.Seeding;
 using MeTorrent.Tracker;
+using MeTorrent.Metainfo;
 
 namespace MeTorrent.Download.Engine;
 

@@ -3,6 +3,7 @@ using MeTorrent.Tests.Support;
 using MeTorrent.Tests.Support.Seeders;
 using MeTorrent.Tracker;
 using NUnit.Framework;
+using MeTorrent.Metainfo;
 
 namespace MeTorrent.Tests.Peer;
 

@@ -5,6 +5,7 @@ using MeTorrent.Tests.Support;
 using MeTorrent.Tracker;
 using NUnit.Framework;
 using static MeTorrent.Tests.Peer.PeerTestKit;
+using MeTorrent.Metainfo;
 
 namespace MeTorrent.Tests.Peer;
 

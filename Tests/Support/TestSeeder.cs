@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using MeTorrent.Tests.Support.Seeders;
+using MeTorrent.Metainfo;
 
 namespace MeTorrent.Tests.Support;
 

@@ -1,6 +1,7 @@
 // Lesson 03-Tracker: generated from Tracker/AnnounceQuery.cs by Lessons/tools. Your file: do the TODOs.
 using System.Globalization;
 using System.Text;
+using MeTorrent.Metainfo;
 
 namespace MeTorrent.Tracker;
 

@@ -1,6 +1,7 @@
 // Lesson 03-Tracker: generated from Tracker/UdpTrackerProtocol.cs by Lessons/tools. Your file: do the TODOs.
 using System.Buffers.Binary;
 using System.Text;
+using MeTorrent.Metainfo;
 
 namespace MeTorrent.Tracker;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using MeTorrent.Metainfo;
 using MeTorrent.Peer;
-using MeTorrent.Tracker;
 
 namespace MeTorrent.Tests.Peer.Lesson;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace MeTorrent.Tracker;
+namespace MeTorrent.Metainfo;
 
 /// <summary>
 /// Our 20-byte peer id, in the Azureus style most clients use (BEP 20): "-MT0001-" names the client
