@@ -84,8 +84,9 @@ public sealed class DemoSwarm : IAsyncDisposable
         {
             ListenPort = 0,
             ListenAddress = IPAddress.Loopback,
-            UploadSlots = 64,
-            Quirk = quirk,
+            UploadSlots = quirk == SeederQuirk.NeverUnchoke ? 0 : 64,
+            ServeThrough = quirk is SeederQuirk.None or SeederQuirk.NeverUnchoke ? null
+                : source => new MisbehavingBlockSource(source, quirk, Torrent.PieceLength),
         }, ct);
         _seeders.Add(seeder);
         return seeder;

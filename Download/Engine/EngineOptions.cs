@@ -45,6 +45,7 @@ public sealed class EngineOptions
     /// <summary>
     /// Regular unchoke slots (BEP 3: four): the interested peers that upload fastest to us (while
     /// seeding: that we upload fastest to), rechoked every 10 s; one more peer is unchoked optimistically.
+    /// 0: upload nothing (nobody is ever unchoked).
     /// </summary>
     public int UploadSlots { get; init; } = 4;
 
@@ -68,6 +69,9 @@ public sealed class EngineOptions
     /// <summary>Receives one line per notable event (a peer dropped or banned, a tracker failing), for --verbose and tests.</summary>
     public Action<string>? Log { get; init; }
 
-    /// <summary>For the demo and tests only: make this engine a misbehaving seeder.</summary>
-    internal SeederQuirk Quirk { get; init; }
+    /// <summary>
+    /// Wraps each connection's block source (the verified pieces on disk): the demo's misbehaving
+    /// seeders serve through a decorator. Null: serve the pieces as they are.
+    /// </summary>
+    internal Func<IBlockSource, IBlockSource>? ServeThrough { get; init; }
 }

@@ -43,7 +43,10 @@ internal sealed partial class PeerSession
         _connection = connection;
         Record = record;
         _requests = swarm.State.AddPeer(record, connection);
-        _server = new BlockServer(connection, swarm.Storage, swarm.State, swarm.Stats, swarm.Options.Quirk);
+        IBlockSource source = new StorageBlockSource(swarm.Storage, swarm.State);
+        if (swarm.Options.ServeThrough is { } wrap)
+            source = wrap(source);
+        _server = new BlockServer(connection, source, swarm.Stats, swarm.Torrent);
         _depth = new QueueDepth(swarm.Options.MinQueueDepth, swarm.Options.MaxQueueDepth, Environment.TickCount64);
         _picked = new BlockRequest[swarm.Options.MaxQueueDepth];
     }

@@ -1,5 +1,4 @@
 using MeTorrent.Download.Choking;
-using MeTorrent.Download.Seeding;
 
 namespace MeTorrent.Download.Engine;
 
@@ -27,8 +26,8 @@ public sealed partial class TorrentEngine
             return;
         _rechokeSoon = false;
         _lastRechoke = now;
-        if (_swarm.Options.Quirk == SeederQuirk.NeverUnchoke)
-            return;
+        if (_choker.Settings.RegularSlots == 0)
+            return;   // upload disabled
         var sessions = _swarm.Sessions.Keys.ToList();
         var candidates = new List<ChokeCandidate<PeerSession>>(sessions.Count);
         foreach (var session in sessions)

@@ -1,48 +1,35 @@
 using MeTorrent.Download.Engine;
-using MeTorrent.Download.Storage;
 using MeTorrent.Peer;
 
 namespace MeTorrent.Download.Seeding;
 
 /// <summary>
-/// The upload side of one connection: answers a peer's requests from disk with the checks a real
-/// client makes. A request is served only if we unchoked the peer, hold the piece, and the range lies
-/// inside it (the connection already refuses blocks over 16 KiB); otherwise it is rejected (BEP 6) or,
-/// without the fast extension, ignored. A request outside the piece is a protocol error: disconnect.
+/// The upload side of one connection: answers a peer's requests with the checks a real client makes.
+/// A request is served only if we unchoked the peer and the block source has the piece (verified
+/// pieces only); otherwise it is rejected (BEP 6) or, without the fast extension, ignored. A request
+/// outside the piece is a protocol error: disconnect. (The connection already refuses blocks over 16 KiB.)
 /// </summary>
-internal sealed class BlockServer(PeerConnection connection, TorrentStorage storage, DownloadState state, EngineStats stats, SeederQuirk quirk)
+internal sealed class BlockServer(PeerConnection connection, IBlockSource source, EngineStats stats, Metainfo.Torrent torrent)
 {
     /// <summary>Pieces up to this size are read from disk whole, once, and served block by block from memory.</summary>
     public const int CachedPieceLimit = 1 << 20;
 
     private readonly byte[] _block = new byte[Blocks.Size];
-    private readonly PieceReadCache _cache = new(storage, CachedPieceLimit);
-    private int _servedThisConnection;
 
     public async ValueTask ServeAsync(BlockRequest request, CancellationToken ct)
     {
-        var torrent = storage.Torrent;
         if (request.Begin + (long)request.Length > torrent.PieceSize(request.Piece))
             throw new PeerProtocolException($"request for bytes {request.Begin}..{request.Begin + request.Length} of piece {request.Piece}, which has {torrent.PieceSize(request.Piece)}");
         var block = _block.AsMemory(0, request.Length);
-        if (connection.AmChoking || !state.Has(request.Piece) || !_cache.TryRead(request, block.Span))
-        {
-            if (connection.SupportsFast)
-                await connection.SendRejectAsync(request, ct);
+        var answer = connection.AmChoking ? BlockAnswer.Refuse : await source.ReadAsync(request, block, ct);
+        if (answer == BlockAnswer.Refuse && connection.SupportsFast)
+            await connection.SendRejectAsync(request, ct);
+        if (answer != BlockAnswer.Send)
             return;
-        }
-        if (quirk == SeederQuirk.Silent)
-            return;
-        if (quirk == SeederQuirk.CorruptBlocks)
-            block.Span[request.Length / 2] ^= 0x5A;
-        if (quirk == SeederQuirk.DisconnectMidPiece && ++_servedThisConnection > Blocks.CountIn(torrent.PieceLength) / 2)
-            throw new EndOfStreamException("(test seeder) leaving in the middle of a piece");
-        if (quirk == SeederQuirk.Slow)
-            await Task.Delay(2, ct);
         await connection.SendPieceAsync(request.Piece, request.Begin, block, ct);
         stats.BlockUploaded(request.Length);
     }
 
-    /// <summary>Gives the cache buffer back (the connection has ended).</summary>
-    public void Release() => _cache.Dispose();
+    /// <summary>The connection has ended: the source lets go of what it holds.</summary>
+    public void Release() => (source as IDisposable)?.Dispose();
 }

@@ -1,5 +1,5 @@
 using MeTorrent.Download.Engine;
-using MeTorrent.Download.Seeding;
+using MeTorrent.Download.Demo;
 using MeTorrent.Tests.Support;
 using NUnit.Framework;
 using static MeTorrent.Tests.Download.SwarmHelpers;

@@ -1,8 +1,9 @@
-namespace MeTorrent.Download.Seeding;
+namespace MeTorrent.Download.Demo;
 
 /// <summary>
-/// Ways a seeder can misbehave, to show (demo --liar) and test that the downloader copes. Only the demo
-/// and tests set this; a real engine is always <see cref="None"/>.
+/// Ways a seeder can misbehave, to show (demo --liar) and test that the downloader copes. The engine
+/// knows nothing of them: <see cref="DemoSwarm.AddSeederAsync"/> builds a seeder that serves through a
+/// <see cref="MisbehavingBlockSource"/> (or, for <see cref="NeverUnchoke"/>, has no upload slot).
 /// </summary>
 internal enum SeederQuirk
 {
