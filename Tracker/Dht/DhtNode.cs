@@ -142,11 +142,18 @@ public sealed class DhtNode : IAsyncDisposable
         KrpcMessage answer;
         try
         {
-            answer = await AskAsync(node.EndPoint, node.Id, method, arguments, ct);
+            answer = await AskAsync(node.EndPoint, node.Id, method, arguments, ct, checkId: false);
         }
         catch (DhtQueryException)
         {
             return null;
+        }
+        var responder = DhtFields.Id(answer.Body); // checked by AskAsync
+        if (responder != node.Id)
+        {
+            // Whoever named this node lied (or it restarted): the lookup drops it and asks the real one.
+            _socket.Statistics.CountLiar();
+            return new LookupReply(responder, [], [], null);
         }
         try
         {
@@ -168,7 +175,9 @@ public sealed class DhtNode : IAsyncDisposable
     /// A node that answers goes into the routing table; one that lies goes out of it; one that is
     /// silent gets a failure mark (bad after two).
     /// </summary>
-    private async Task<KrpcMessage> AskAsync(IPEndPoint to, NodeId? expected, string method, BDictionary arguments, CancellationToken ct)
+    /// <param name="checkId">false: the caller compares the ids itself (a lookup)</param>
+    private async Task<KrpcMessage> AskAsync(IPEndPoint to, NodeId? expected, string method, BDictionary arguments, CancellationToken ct,
+        bool checkId = true)
     {
         KrpcMessage answer;
         try
@@ -192,7 +201,7 @@ public sealed class DhtNode : IAsyncDisposable
                 Distrust(new NodeContact(id, to));
             throw new DhtQueryException($"{to} answered {method} without a valid id: {e.Message}");
         }
-        if (expected is { } known && known != responder)
+        if (checkId && expected is { } known && known != responder)
         {
             Distrust(new NodeContact(known, to));
             throw new DhtQueryException($"{to} answered with id {responder}, not {known}");

@@ -22,14 +22,15 @@ public sealed record LookupResult(IReadOnlyList<ClosestNode> Closest, int Querie
 /// every answer brings nodes that are closer still. The lookup ends when the <see cref="RoutingTable.K"/>
 /// closest nodes that did not fail have all answered: nobody can tell us of a closer one.
 /// The network is a delegate (one query to one node), so the same code runs over UDP and over a
-/// simulated network in memory. Candidates are bounded; a node that answers with another id than the
-/// one we were told is not trusted (it does not count among the closest).
+/// simulated network in memory. Candidates are bounded; a node that fails is dropped from them; a node
+/// that answers with another id than the one we were told of does not count as that node (a liar may
+/// name real addresses under made-up ids), but is offered again under the id it proved.
 /// </summary>
 public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, Task<LookupReply?>> query, DhtLimits limits)
 {
     public const int Alpha = 3;
 
-    private enum State { Fresh, InFlight, Answered, Failed }
+    private enum State { Fresh, InFlight, Answered }
 
     private sealed class Candidate(NodeContact contact, int hop)
     {
@@ -40,8 +41,7 @@ public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, T
     }
 
     private readonly List<Candidate> _candidates = []; // sorted, closest first
-    private readonly HashSet<NodeId> _seenIds = [];
-    private readonly HashSet<IPEndPoint> _seenEndPoints = [];
+    private readonly HashSet<NodeId> _seenIds = []; // every id offered once, even after it failed
 
     public NodeId Target => target;
 
@@ -49,7 +49,7 @@ public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, T
     {
         foreach (var contact in start)
             Offer(contact, hop: 1);
-        var inFlight = new Dictionary<Task<LookupReply?>, Candidate>();
+        var inFlight = new List<Task<(Candidate Asked, LookupReply? Reply)>>();
         int queried = 0;
         try
         {
@@ -58,19 +58,22 @@ public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, T
                 while (inFlight.Count < Alpha && NextToAsk() is { } next)
                 {
                     next.State = State.InFlight;
-                    inFlight.Add(AskAsync(next.Contact, ct), next);
+                    inFlight.Add(AskAsync(next, ct));
                     queried++;
                 }
                 if (inFlight.Count == 0)
                     break;
-                var done = await Task.WhenAny(inFlight.Keys);
-                var asked = inFlight[done];
+                var done = await Task.WhenAny(inFlight);
                 inFlight.Remove(done);
-                var reply = await done;
+                var (asked, reply) = await done;
                 if (reply is null || reply.ResponderId != asked.Contact.Id)
                 {
-                    asked.State = State.Failed;
+                    // Silent, or not the node we were told of: out of the running (its slot is freed).
+                    _candidates.Remove(asked);
                     onStep?.Invoke(new LookupStep(asked.Hop, asked.Contact, null));
+                    // Whoever does answer at that address is a node in its own right, under its real id.
+                    if (reply is not null)
+                        Offer(new NodeContact(reply.ResponderId, asked.Contact.EndPoint), asked.Hop);
                     continue;
                 }
                 asked.State = State.Answered;
@@ -83,7 +86,7 @@ public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, T
         finally
         {
             // Cancelled mid-lookup: let the queries still in flight finish quietly.
-            foreach (var task in inFlight.Keys)
+            foreach (var task in inFlight)
                 _ = task.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
         }
         var closest = _candidates.Where(c => c.State == State.Answered).Take(RoutingTable.K).ToList();
@@ -93,31 +96,24 @@ public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, T
             _candidates.Where(c => c.State == State.Answered).Select(c => c.Hop).DefaultIfEmpty(0).Max());
     }
 
-    private async Task<LookupReply?> AskAsync(NodeContact contact, CancellationToken ct)
+    private async Task<(Candidate, LookupReply?)> AskAsync(Candidate candidate, CancellationToken ct)
     {
         try
         {
-            return await query(contact, ct);
+            return (candidate, await query(candidate.Contact, ct));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return null; // a failed query is a failed node, whatever went wrong
+            return (candidate, null); // a failed query is a failed node, whatever went wrong
         }
     }
 
-    /// <summary>The closest node not yet asked, if it is among the K closest that have not failed.</summary>
+    /// <summary>The closest node not yet asked, if it is among the K closest still in the running.</summary>
     private Candidate? NextToAsk()
     {
-        int alive = 0;
-        foreach (var candidate in _candidates)
-        {
-            if (candidate.State == State.Failed)
-                continue;
+        foreach (var candidate in _candidates.Take(RoutingTable.K))
             if (candidate.State == State.Fresh)
                 return candidate;
-            if (++alive >= RoutingTable.K)
-                return null;
-        }
         return null;
     }
 
@@ -125,8 +121,6 @@ public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, T
     {
         if (!NodeContact.IsUsable(contact.EndPoint) || !_seenIds.Add(contact.Id))
             return;
-        if (!_seenEndPoints.Add(contact.EndPoint))
-            return; // one address, one node: a liar cannot flood the lookup with ids for one address
         var candidate = new Candidate(contact, hop);
         int index = _candidates.FindIndex(c => target.CompareDistance(contact.Id, c.Contact.Id) < 0);
         _candidates.Insert(index < 0 ? _candidates.Count : index, candidate);
