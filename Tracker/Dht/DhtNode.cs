@@ -15,6 +15,7 @@ namespace MeTorrent.Tracker.Dht;
 public sealed class DhtNode : IAsyncDisposable
 {
     private const int MaxReplacementPings = 8;
+    private const int MaxVerificationPings = 16;
 
     private readonly DhtNodeOptions _options;
     private readonly RoutingTable _table;
@@ -22,13 +23,14 @@ public sealed class DhtNode : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _maintenance;
     private int _replacementPings;
+    private int _verificationPings;
 
     private DhtNode(DhtNodeOptions options)
     {
         _options = options;
         Id = options.Id ?? NodeId.Random();
         _table = new RoutingTable(Id, options.Time);
-        var responder = new QueryResponder(_table, new PeerStore(options.Limits, options.Time), new TokenIssuer(options.Time), options.Limits);
+        var responder = new QueryResponder(_table, new PeerStore(options.Limits, options.Time), new TokenIssuer(options.Time), options.Limits, Verify);
         _socket = new KrpcSocket(new IPEndPoint(options.Address, options.Port), options, responder.Answer);
         _maintenance = MaintainAsync(_stop.Token);
     }
@@ -227,6 +229,33 @@ public sealed class DhtNode : IAsyncDisposable
             return;
         }
         _ = ReplaceIfSilentAsync(toPing, node);
+    }
+
+    /// <summary>
+    /// A node we do not know queried us: ping it back, and it joins the table if it answers (one ping per
+    /// query at most, a few at a time: a flood of forged queries gains nothing).
+    /// </summary>
+    private void Verify(NodeContact sender)
+    {
+        if (Interlocked.Increment(ref _verificationPings) > MaxVerificationPings)
+        {
+            Interlocked.Decrement(ref _verificationPings);
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await AskAsync(sender.EndPoint, sender.Id, DhtQueries.Ping, DhtQueries.PingArguments(Id), _stop.Token);
+            }
+            catch (DhtQueryException) { }
+            catch (OperationCanceledException) { }
+            catch (ObjectDisposedException) { }
+            finally
+            {
+                Interlocked.Decrement(ref _verificationPings);
+            }
+        });
     }
 
     private async Task ReplaceIfSilentAsync(NodeContact stale, NodeContact newcomer)

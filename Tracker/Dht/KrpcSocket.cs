@@ -111,7 +111,8 @@ public sealed class KrpcSocket : IAsyncDisposable
             KrpcMessage message;
             try
             {
-                message = KrpcCodec.Decode(buffer.AsMemory(0, received.ReceivedBytes));
+                // A copy: decoded strings are slices of their input, and the buffer takes the next datagram.
+                message = KrpcCodec.Decode(buffer.AsMemory(0, received.ReceivedBytes).ToArray());
             }
             catch (FormatException)
             {

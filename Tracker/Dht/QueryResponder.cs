@@ -10,7 +10,10 @@ namespace MeTorrent.Tracker.Dht;
 /// token. Every answer is at most <see cref="DhtLimits.MaxAmplification"/> times the query's length,
 /// so a forged sender address cannot turn us into an amplifier.
 /// </summary>
-public sealed class QueryResponder(RoutingTable table, PeerStore peers, TokenIssuer tokens, DhtLimits limits)
+/// A querying node is not added to the routing table (a query proves nothing); <paramref name="onUnknownSender"/>
+/// hears of it, so that the node can ping it and add it if it answers.
+public sealed class QueryResponder(RoutingTable table, PeerStore peers, TokenIssuer tokens, DhtLimits limits,
+    Action<NodeContact>? onUnknownSender = null)
 {
     private NodeId Self => table.Self;
 
@@ -33,8 +36,9 @@ public sealed class QueryResponder(RoutingTable table, PeerStore peers, TokenIss
 
     private KrpcMessage Respond(KrpcMessage query, IPEndPoint from, int budget)
     {
-        var sender = DhtFields.Id(query.Body);
-        table.RecordQueryFrom(new NodeContact(sender, from));
+        var sender = new NodeContact(DhtFields.Id(query.Body), from);
+        if (!table.RecordQueryFrom(sender) && sender.Id != Self)
+            onUnknownSender?.Invoke(sender);
         var t = query.TransactionId;
         switch (query.Method)
         {

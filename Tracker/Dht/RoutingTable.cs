@@ -92,15 +92,17 @@ public sealed class RoutingTable
         }
     }
 
-    /// <summary>A node in the table queried us: it stays good if it has ever answered us (BEP 5).</summary>
-    public void RecordQueryFrom(NodeContact contact)
+    /// <summary>A node queried us: if it is in the table it stays good (BEP 5). False if it is not in the table.</summary>
+    public bool RecordQueryFrom(NodeContact contact)
     {
         var now = _time.GetUtcNow();
         lock (_lock)
         {
             var (bucket, _) = Find(contact.Id);
-            if (bucket.Entries.FirstOrDefault(e => e.Contact.Equals(contact)) is { } known)
-                known.LastQueryFromIt = now;
+            if (bucket.Entries.FirstOrDefault(e => e.Contact.Equals(contact)) is not { } known)
+                return false;
+            known.LastQueryFromIt = now;
+            return true;
         }
     }
 
