@@ -18,6 +18,7 @@ public sealed class DhtCommand : ICommand, IHasOptions
         Usage: metorrent dht ping <ip:port>
                metorrent dht get_peers <info-hash> --dht-bootstrap host:port [--timeout S] [--quiet]
                metorrent dht node [--port N] [--address IP] [--dht-bootstrap host:port] [--interval S]
+                                  [--announce <info-hash> [--peer-port N]]
 
         ping       asks one DHT node for its id: prints "Node ID: <40 hex>".
         get_peers  joins the DHT through the bootstrap nodes (and the nodes saved by an earlier run),
@@ -25,7 +26,8 @@ public sealed class DhtCommand : ICommand, IHasOptions
                    arrives ("peer ip:port") and each node the lookup asks ("hop N ...").
                    With --quiet: only the peers, one ip:port a line.
         node       runs a DHT node that answers others until Ctrl-C (exit 130), printing its routing
-                   table's size now and then.
+                   table's size now and then. With --announce it also tells the DHT, every 5 minutes,
+                   that a peer of that torrent listens on TCP --peer-port at this node's address.
 
         get_peers and node save the nodes they know on exit and start from them the next time
         (in <user data folder>/metorrent/dht-nodes, or --dht-nodes FILE).
@@ -37,6 +39,8 @@ public sealed class DhtCommand : ICommand, IHasOptions
           --port N                   node: the UDP port (default 6881; 0 picks a free one)
           --address IP               the address to listen on (default 0.0.0.0)
           --interval S               node: seconds between status lines (default 10)
+          --announce HASH            node: announce a peer for this info hash (repeatable)
+          --peer-port N              node: the TCP port announced (default: the node's UDP port)
           --timeout S                ping, get_peers: give up after S seconds (default 30)
           --quiet                    get_peers: print only the peers
 
@@ -50,7 +54,10 @@ public sealed class DhtCommand : ICommand, IHasOptions
           metorrent dht node --port 6881 --dht-bootstrap 127.0.0.1:6882
         """;
 
-    public IReadOnlyList<string> ValueOptions => [DhtBootstrapOption.Name, "--dht-nodes", "--port", "--address", "--interval", "--timeout"];
+    /// <summary>How often `dht node --announce` announces again (announced peers expire after 30 minutes).</summary>
+    private static readonly TimeSpan AnnounceInterval = TimeSpan.FromMinutes(5);
+
+    public IReadOnlyList<string> ValueOptions => [DhtBootstrapOption.Name, "--dht-nodes", "--port", "--address", "--interval", "--timeout", "--announce", "--peer-port"];
     public IReadOnlyList<string> FlagOptions => ["--quiet"];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
@@ -127,12 +134,21 @@ public sealed class DhtCommand : ICommand, IHasOptions
         args.ExpectPositionals(1, 1, "dht node takes options only (see metorrent dht --help)");
         int port = args.IntOption(6881, 0, 65535, "--port");
         var interval = TimeSpan.FromSeconds(args.IntOption(10, 1, 86400, "--interval"));
+        var announce = args.Options("--announce").Select(ParseInfoHash).ToList();
         await using var session = await JoinAsync(args, port, output, cancellation);
         var node = session.Node;
+        int peerPort = args.IntOption(node.LocalEndPoint.Port, 1, 65535, "--peer-port");
         output.WriteLine($"DHT node {node.Id} listening on udp {node.LocalEndPoint}");
         output.Flush();
+        var nextAnnounce = DateTime.UtcNow;
         while (true)
         {
+            if (announce.Count > 0 && DateTime.UtcNow >= nextAnnounce)
+            {
+                nextAnnounce = DateTime.UtcNow + AnnounceInterval;
+                foreach (var infoHash in announce)
+                    output.WriteLine($"announced {infoHash} port {peerPort} to {await node.AnnounceAsync(infoHash, peerPort, cancellation)} nodes");
+            }
             output.WriteLine($"table: {node.TableSize} nodes ({node.GoodNodes} good); {node.Statistics}");
             output.Flush();
             await Task.Delay(interval, cancellation); // Ctrl-C ends here: the nodes are saved, exit 130
