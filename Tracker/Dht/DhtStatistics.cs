@@ -8,7 +8,7 @@ public sealed class DhtStatistics
     /// <summary>Datagrams read from the socket.</summary>
     public long Received => Interlocked.Read(ref _received);
 
-    /// <summary>Datagrams that were not valid KRPC (or a query with invalid arguments): dropped, counted here.</summary>
+    /// <summary>Datagrams that were not valid KRPC: dropped unanswered, counted here.</summary>
     public long Malformed => Interlocked.Read(ref _malformed);
 
     /// <summary>Responses with an unknown transaction id or from the wrong address: dropped.</summary>

@@ -130,10 +130,7 @@ public sealed class KrpcSocket : IAsyncDisposable
     {
         var answer = _onQuery(query, from, length);
         if (answer is null)
-        {
-            Statistics.CountMalformed();
-            return;
-        }
+            return; // no answer fits the amplification bound
         try
         {
             await _socket.SendToAsync(KrpcCodec.Encode(answer), SocketFlags.None, from, ct);
