@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A libtorrent DHT node on 127.0.0.1 for the DHT interop tests (python3-libtorrent, Debian's /usr/bin/python3).
 
-usage: lt_dht.py PORT STATUS_FILE [--bootstrap 127.0.0.1:P]... [--announce INFOHASH]... [--get-peers INFOHASH]...
+usage: lt_dht.py PORT STATUS_FILE [--bootstrap 127.0.0.1:P]... [--seed TORRENT:SAVE_DIR]... [--get-peers INFOHASH]...
 
 Runs a session with only the DHT on (no LSD, UPnP, NAT-PMP, uTP; no torrents are downloaded) and the
 settings libtorrent needs to accept 127.0.0.1 nodes. Appends lines to STATUS_FILE:
@@ -9,9 +9,9 @@ settings libtorrent needs to accept 127.0.0.1 nodes. Appends lines to STATUS_FIL
   NODES n                    the routing table's size, every second
   TABLE ip:port              every node in the routing table, every second
   PEER hex ip:port           a peer a get_peers lookup found for that info hash
-  ANNOUNCED hex              an announce went out (libtorrent announces on 127.0.0.1:PORT, the TCP port)
---announce makes libtorrent announce itself (port PORT) for the info hash every 2 s; --get-peers looks
-the info hash up every 2 s. Runs until SIGTERM or SIGINT.
+  ANNOUNCED hex              a DHT announce of a seeded torrent went out (for 127.0.0.1:PORT, the TCP port)
+--seed seeds the torrent (its data in SAVE_DIR, trusted: seed mode) and announces it to the DHT every
+2 s; --get-peers looks the info hash up every 2 s. Runs until SIGTERM or SIGINT.
 """
 import signal
 import sys
@@ -26,12 +26,12 @@ def main():
     if len(argv) < 2:
         sys.exit(__doc__)
     port, status_path = int(argv[0]), argv[1]
-    bootstrap, announce, get_peers = [], [], []
+    bootstrap, seed, get_peers = [], [], []
     rest = argv[2:]
     while rest:
         option, value = rest[0], rest[1]
         rest = rest[2:]
-        {'--bootstrap': bootstrap, '--announce': announce, '--get-peers': get_peers}[option].append(value)
+        {'--bootstrap': bootstrap, '--seed': seed, '--get-peers': get_peers}[option].append(value)
 
     def report(line):
         with open(status_path, 'a') as f:
@@ -45,6 +45,7 @@ def main():
         'enable_natpmp': False,
         'enable_incoming_utp': False,
         'enable_outgoing_utp': False,
+        'allow_multiple_connections_per_ip': True,
         # What libtorrent needs to treat 127.0.0.1 nodes like any other (see Tracker/Dht/README.md).
         'dht_restrict_routing_ips': False,
         'dht_restrict_search_ips': False,
@@ -59,15 +60,20 @@ def main():
     for node in bootstrap:
         host, p = node.rsplit(':', 1)
         session.add_dht_node((host, int(p)))
-    # The python binding cannot build session.dht_announce's flags, so an announced info hash is a torrent
-    # added by magnet (no trackers): libtorrent announces every torrent it has to the DHT by itself.
+    # libtorrent announces every torrent it has to the DHT by itself (the python binding cannot build the
+    # flags of session.dht_announce, so a torrent is also the only way to announce from here).
     handles = []
-    for info_hash in announce:
-        params = lt.parse_magnet_uri('magnet:?xt=urn:btih:' + info_hash)
-        params.save_path = '/tmp'
+    for entry in seed:
+        torrent, save_dir = entry.split(':', 1)
+        params = lt.add_torrent_params()
+        params.ti = lt.torrent_info(torrent)
+        params.save_path = save_dir
+        params.trackers = []
         params.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
-        params.flags |= lt.torrent_flags.upload_mode
-        handles.append(session.add_torrent(params))
+        params.flags |= lt.torrent_flags.seed_mode
+        handle = session.add_torrent(params)
+        handle.replace_trackers([])
+        handles.append(handle)
 
     stopping = []
     for sig in (signal.SIGTERM, signal.SIGINT):

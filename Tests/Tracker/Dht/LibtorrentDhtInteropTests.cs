@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using MeTorrent.Tests.Support;
-using MeTorrent.Tracker.Dht;
+using MeTorrent.Tests.Support.Seeders;
 using NUnit.Framework;
 
 namespace MeTorrent.Tests.Tracker.Dht;
@@ -75,21 +75,30 @@ public class LibtorrentDhtInteropTests
     }
 
     [Test]
-    public void OurGetPeersFindsAPeerLibtorrentAnnounced()
+    public void OurGetPeersFindsALibtorrentSeederThatAnnouncedItself()
     {
-        var announcer = LibtorrentDhtNode.Start(_ns, _dir, 7201, "--announce", InfoHash);
-        var other = LibtorrentDhtNode.Start(_ns, _dir, 7202, "--bootstrap", announcer.EndPoint);
-        announcer.WaitFor("TABLE 127.0.0.1:7202", Patience);
+        var payload = TestTorrent.Create(4 * 16384, 16384, seed: 11);
+        string seedDir = Path.Combine(_dir, "seed");
+        string torrent = payload.WriteTo(seedDir);
+        string infoHash = payload.InfoHash.Hex;
+        var seeder = LibtorrentDhtNode.Start(_ns, _dir, 7201, "--seed", $"{torrent}:{seedDir}");
+        var other = LibtorrentDhtNode.Start(_ns, _dir, 7202, "--bootstrap", seeder.EndPoint);
+        seeder.WaitFor("TABLE 127.0.0.1:7202", Patience);
 
-        // libtorrent announces every 2 s to the nodes it knows; ask until the announce has landed.
+        // The seeder announces every 2 s to the nodes it knows; ask until the announce has landed.
         ProcessRunner.Result lookup = null!;
         WaitUntil(() =>
         {
-            lookup = Cli("get_peers", InfoHash, "--dht-bootstrap", other.EndPoint, "--timeout", "20");
+            lookup = Cli("get_peers", infoHash, "--dht-bootstrap", other.EndPoint, "--timeout", "20");
             return lookup.Output.Contains("peer 127.0.0.1:7201\n");
-        }, "our get_peers finding libtorrent's peer", () => lookup.ToString());
+        }, "our get_peers finding the libtorrent seeder", () => lookup.ToString());
         Assert.That(lookup.ExitCode, Is.Zero);
         Assert.That(lookup.Output, Does.Contain("hop 1  127.0.0.1:7202"));
+
+        // The peer the DHT gave is the seeder of that torrent: it answers our handshake for it.
+        var handshake = MeTorrentCli.RunIn(_ns, ["handshake", torrent, "127.0.0.1:7201"], Patience);
+        Assert.That(handshake.ExitCode, Is.Zero, handshake.ToString());
+        Assert.That(handshake.Output, Does.StartWith("Peer ID: "));
     }
 
     [Test]
