@@ -45,7 +45,7 @@ public sealed class KrpcSocket : IAsyncDisposable
     public int PendingCount { get { lock (_lock) return _pending.Count; } }
 
     /// <summary>Sends a query and returns the response.</summary>
-    /// <exception cref="DhtQueryException">no answer after every attempt, or a KRPC error</exception>
+    /// <exception cref="DhtQueryException">no answer after every attempt, a KRPC error, or the address cannot be sent to</exception>
     public async Task<KrpcMessage> QueryAsync(IPEndPoint to, string method, MeTorrent.Bencode.BDictionary arguments, CancellationToken ct)
     {
         await _slots.WaitAsync(ct);
@@ -64,7 +64,15 @@ public sealed class KrpcSocket : IAsyncDisposable
             var packet = KrpcCodec.Encode(KrpcMessage.Query(id, method, arguments));
             for (int attempt = 0; attempt < _options.QueryAttempts; attempt++)
             {
-                await _socket.SendToAsync(packet, SocketFlags.None, to, ct);
+                try
+                {
+                    await _socket.SendToAsync(packet, SocketFlags.None, to, ct);
+                }
+                catch (SocketException e)
+                {
+                    // e.g. "network unreachable" for a saved node's address: that node fails, nothing else.
+                    throw new DhtQueryException($"cannot send {method} to {to}: {e.Message}");
+                }
                 Statistics.CountQuerySent();
                 using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timer.CancelAfter(_options.QueryTimeout);
