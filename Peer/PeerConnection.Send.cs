@@ -103,6 +103,14 @@ public sealed partial class PeerConnection
         return SendAsync(static (buffer, request) => MessageWriter.WithBlock(buffer, MessageId.Reject, request), request, ct);
     }
 
+    /// <summary>BEP 5: the UDP port our DHT node listens on (only to peers that set the DHT handshake bit).</summary>
+    public ValueTask SendPortAsync(ushort dhtPort, CancellationToken ct)
+    {
+        if (!Features.HasFlag(PeerFeatures.Dht))
+            throw new InvalidOperationException("the DHT bit (BEP 5) was not set by both sides");
+        return SendAsync(static (buffer, port) => MessageWriter.Port(buffer, port), dhtPort, ct);
+    }
+
     public ValueTask SendKeepAliveAsync(CancellationToken ct) =>
         SendAsync(static (buffer, _) => MessageWriter.KeepAlive(buffer), 0, ct);
 

@@ -14,6 +14,7 @@ public static class CommandRegistry
         new DownloadCommand(),
         new DemoCommand(),
         new TrackerCommand(),
+        new DhtCommand(),
         new BenchCommand(),
     ];
 }
