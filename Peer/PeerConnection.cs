@@ -21,7 +21,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
     private readonly PendingRequests _requests = new();
     private readonly SemaphoreSlim _receiveLock = new(1, 1);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private byte[] _sendBuffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
+    private byte[] _sendBuffer = [];   // rented once the handshake is valid
     private int _disposed;
 
     private PeerConnection(Stream stream, IPEndPoint remote, PeerConnectionOptions options)
@@ -31,7 +31,6 @@ public sealed partial class PeerConnection : IAsyncDisposable
         _stream = stream;
         _options = options;
         RemoteEndPoint = remote;
-        PeerPieces = new Bitfield(options.PieceCount);
         _reader = new FrameReader(stream, CheckLength);
     }
 
@@ -52,7 +51,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
     public bool PeerInterested { get; private set; }
 
     /// <summary>The pieces the peer has, from its bitfield / have / have all / have none messages.</summary>
-    public Bitfield PeerPieces { get; }
+    public Bitfield PeerPieces { get; private set; } = null!;
 
     /// <summary>Payload bytes of accepted piece messages.</summary>
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
@@ -152,6 +151,10 @@ public sealed partial class PeerConnection : IAsyncDisposable
             throw new PeerProtocolException($"{RemoteEndPoint} is ourselves (same peer id)");
         RemoteHandshake = remote;
         Features = remote.Features & _options.Features;
+        // Only now the per-connection memory (~100 KiB): a connection stalled in its handshake holds none of it.
+        PeerPieces = new Bitfield(_options.PieceCount);
+        _reader.StartFrames();
+        _sendBuffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
     }
 
     private async ValueTask SendHandshakeAsync(InfoHash infoHash, PeerId ourId, CancellationToken ct)
@@ -188,7 +191,9 @@ public sealed partial class PeerConnection : IAsyncDisposable
         await _receiveLock.WaitAsync();
         await _sendLock.WaitAsync();
         _reader.Dispose();
-        ArrayPool<byte>.Shared.Return(Interlocked.Exchange(ref _sendBuffer, []));
+        var sendBuffer = Interlocked.Exchange(ref _sendBuffer, []);
+        if (sendBuffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(sendBuffer);
         _readTimeout?.Dispose();
         _writeTimeout?.Dispose();
         _receiveLock.Release();
