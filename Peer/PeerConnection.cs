@@ -23,6 +23,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private byte[] _sendBuffer = [];   // rented once the handshake is valid
     private int _disposed;
+    private readonly long _opened = Environment.TickCount64;
 
     private PeerConnection(Stream stream, IPEndPoint remote, PeerConnectionOptions options)
     {
@@ -82,6 +83,10 @@ public sealed partial class PeerConnection : IAsyncDisposable
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                     throw new TimeoutException($"connecting to {endpoint} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s");
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new OperationCanceledException($"stopped while connecting to {endpoint}", ct);
                 }
             }
             return await OpenAsync(new NetworkStream(socket, ownsSocket: true), endpoint, infoHash, ourId, options, ct);
@@ -173,6 +178,12 @@ public sealed partial class PeerConnection : IAsyncDisposable
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             throw new TimeoutException($"peer {RemoteEndPoint} sent no handshake within {_options.HandshakeTimeout.TotalSeconds:0.#} s");
+        }
+        catch (OperationCanceledException)
+        {
+            // Still a cancellation for the caller, but one that says what the peer had (not) done.
+            double waited = (Environment.TickCount64 - _opened) / 1000.0;
+            throw new OperationCanceledException($"stopped after {waited:0.#} s; peer {RemoteEndPoint} had sent no handshake", ct);
         }
         catch (EndOfStreamException)
         {
