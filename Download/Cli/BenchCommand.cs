@@ -5,13 +5,14 @@ using MeTorrent.Metainfo;
 
 namespace MeTorrent.Download.Cli;
 
-/// <summary>`bench`: bencode decode/encode and torrent parse throughput on a large synthetic .torrent.</summary>
+/// <summary>`bench`: bencode decode/encode and torrent parse throughput on a large synthetic .torrent; `bench fuzz`: the parsers under fuzzing.</summary>
 public sealed class BenchCommand : ICommand, IHasOptions
 {
     public string Name => "bench";
     public string Summary => "measure bencode and .torrent parsing speed";
     public string Help => """
         Usage: metorrent bench [--files N] [--seconds S]
+               metorrent bench fuzz [--target T] [--count N] [--seed S]
 
         Builds a large synthetic .torrent in memory (default 100000 files, about 20 MB) and prints the
         throughput of bencode decoding, bencode encoding and full torrent parsing (validation and the
@@ -21,14 +22,29 @@ public sealed class BenchCommand : ICommand, IHasOptions
         Options:
           --files N      number of files in the synthetic torrent (1 to 400000, default 100000)
           --seconds S    minimum measuring time per benchmark (1 to 60, default 3)
+
+        bench fuzz feeds mutated and generated inputs to every parser of a stranger's bytes: bencode,
+        .torrent, HTTP and UDP tracker answers, peer messages (through a real connection) and BEP 10
+        extension messages; it prints inputs per second per target and fails (exit 1, each input in
+        base64) on any exception that is not the parser's own refusal, any input slower than 1 s, and
+        managed memory that grows by more than 16 MiB over a run.
+          --target T     bencode, torrent, http-tracker, udp-tracker, peer, extension or all (default)
+          --count N      inputs per target (default 1000000)
+          --seed S       the random seed (default 1): the same seed gives the same inputs
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["--files", "--seconds"];
+    public IReadOnlyList<string> ValueOptions => ["--files", "--seconds", "--target", "--count", "--seed"];
     public IReadOnlyList<string> FlagOptions => [];
 
     public Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
-        args.ExpectPositionals(0, 0, "no arguments (see metorrent bench --help)");
+        args.ExpectPositionals(0, 1, "nothing, or fuzz (see metorrent bench --help)");
+        if (args.Positionals.Count == 1)
+        {
+            if (args.Positionals[0] != "fuzz")
+                throw new UserError($"unknown benchmark \"{args.Positionals[0]}\" (bench, or bench fuzz)");
+            return Task.FromResult(BenchFuzz.Run(args, output, cancellation));
+        }
         int fileCount = args.IntOption(100_000, 1, 400_000, "--files");
         var minimum = TimeSpan.FromSeconds(args.IntOption(3, 1, 60, "--seconds"));
 
