@@ -13,6 +13,8 @@ public sealed class BenchCommand : ICommand, IHasOptions
     public string Help => """
         Usage: metorrent bench [--files N] [--seconds S]
                metorrent bench fuzz [--target T] [--count N] [--seed S]
+               metorrent bench tracker [--seconds S] [--clients N]
+               metorrent bench soak [--minutes M]
 
         Builds a large synthetic .torrent in memory (default 100000 files, about 20 MB) and prints the
         throughput of bencode decoding, bencode encoding and full torrent parsing (validation and the
@@ -31,9 +33,18 @@ public sealed class BenchCommand : ICommand, IHasOptions
           --target T     bencode, torrent, http-tracker, udp-tracker, peer, extension or all (default)
           --count N      inputs per target (default 1000000)
           --seed S       the random seed (default 1): the same seed gives the same inputs
+
+        bench tracker runs our tracker on 127.0.0.1 and N clients announcing in a loop to it (100
+        torrents, up to 1,000 peers each), over HTTP then UDP, and prints announces per second and
+        the process's peak memory.
+          --clients N    concurrent clients (1 to 256, default 16); --seconds S per protocol (default 3)
+
+        bench soak seeds a 64 MiB torrent to three churning leechers in one process (one download in
+        three stopped part way) for M minutes (default 10), printing RSS, managed memory, open files
+        and threads every 10 s (Download/Benchmarks/soak.sh runs it on a Release build).
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["--files", "--seconds", "--target", "--count", "--seed"];
+    public IReadOnlyList<string> ValueOptions => ["--files", "--seconds", "--target", "--count", "--seed", "--clients", "--minutes"];
     public IReadOnlyList<string> FlagOptions => [];
 
     public Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
@@ -41,9 +52,13 @@ public sealed class BenchCommand : ICommand, IHasOptions
         args.ExpectPositionals(0, 1, "nothing, or fuzz (see metorrent bench --help)");
         if (args.Positionals.Count == 1)
         {
-            if (args.Positionals[0] != "fuzz")
-                throw new UserError($"unknown benchmark \"{args.Positionals[0]}\" (bench, or bench fuzz)");
-            return Task.FromResult(BenchFuzz.Run(args, output, cancellation));
+            return args.Positionals[0] switch
+            {
+                "fuzz" => Task.FromResult(BenchFuzz.Run(args, output, cancellation)),
+                "tracker" => BenchTrackerAsync(args, output, cancellation),
+                "soak" => SoakAsync(args, output, cancellation),
+                _ => throw new UserError($"unknown benchmark \"{args.Positionals[0]}\" (bench, bench fuzz, bench tracker or bench soak)"),
+            };
         }
         int fileCount = args.IntOption(100_000, 1, 400_000, "--files");
         var minimum = TimeSpan.FromSeconds(args.IntOption(3, 1, 60, "--seconds"));
@@ -67,5 +82,28 @@ public sealed class BenchCommand : ICommand, IHasOptions
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Name,-16}{result.MegabytesPerSecond,9:F0} MB/s  {result.MillisecondsPerRun,8:F1} ms/run  {result.AllocatedPerRun / 1e6,7:F1} MB allocated/run  ({result.Runs} runs)"));
         return Task.FromResult(0);
+    }
+
+    private static async Task<int> BenchTrackerAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
+    {
+        int clients = args.IntOption(16, 1, 256, "--clients");
+        var duration = TimeSpan.FromSeconds(args.IntOption(3, 1, 60, "--seconds"));
+#if DEBUG
+        output.WriteLine("warning: this is a Debug build; use -c Release for meaningful figures");
+#endif
+        foreach (bool udp in new[] { false, true })
+        {
+            var result = await TrackerLoad.MeasureAsync(udp, clients, duration, cancellation);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"tracker {result.Protocol,-5}{result.PerSecond,10:N0} announces/s  ({result.Announces:N0} in {result.Elapsed.TotalSeconds:F1} s, {clients} clients, peak RSS {result.PeakWorkingSet >> 20} MiB)"));
+        }
+        return 0;
+    }
+
+    private static async Task<int> SoakAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
+    {
+        var duration = TimeSpan.FromMinutes(args.IntOption(10, 1, 24 * 60, "--minutes"));
+        await Soak.RunAsync(duration, TimeSpan.FromSeconds(10), output, cancellation);
+        return 0;
     }
 }
