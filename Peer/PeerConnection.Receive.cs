@@ -6,6 +6,7 @@ namespace MeTorrent.Peer;
 public sealed partial class PeerConnection
 {
     private bool _piecesAnnounced;  // a bitfield / have all / have none may come once, before any have
+    private readonly ChokeFlood _chokeFlood = new();
 
     /// <summary>
     /// The next message, after updating the connection's state from it. Throws PeerProtocolException when
@@ -91,6 +92,7 @@ public sealed partial class PeerConnection
         switch (id)
         {
             case MessageId.Choke:
+                _chokeFlood.Choked(this);
                 PeerChoking = true;
                 // BEP 3 says a choke drops our requests, but some peers still send what they had queued, and
                 // under BEP 6 each dropped one is rejected. So they stay outstanding until answered or

@@ -20,8 +20,9 @@ public sealed partial class PeerConnection : IAsyncDisposable
     private readonly PendingRequests _requests = new();
     private readonly SemaphoreSlim _receiveLock = new(1, 1);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private byte[] _sendBuffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
+    private byte[] _sendBuffer = [];   // rented once the handshake is valid
     private int _disposed;
+    private readonly long _opened = Environment.TickCount64;
 
     private PeerConnection(Stream stream, IPEndPoint remote, PeerConnectionOptions options)
     {
@@ -30,7 +31,6 @@ public sealed partial class PeerConnection : IAsyncDisposable
         _stream = stream;
         _options = options;
         RemoteEndPoint = remote;
-        PeerPieces = new Bitfield(options.PieceCount);
         _reader = new FrameReader(stream, CheckLength);
     }
 
@@ -51,7 +51,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
     public bool PeerInterested { get; private set; }
 
     /// <summary>The pieces the peer has, from its bitfield / have / have all / have none messages.</summary>
-    public Bitfield PeerPieces { get; }
+    public Bitfield PeerPieces { get; private set; } = null!;
 
     /// <summary>Payload bytes of accepted piece messages.</summary>
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
@@ -82,6 +82,10 @@ public sealed partial class PeerConnection : IAsyncDisposable
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                     throw new TimeoutException($"connecting to {endpoint} timed out after {options.ConnectTimeout.TotalSeconds:0.#} s");
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new OperationCanceledException($"stopped while connecting to {endpoint}", ct);
                 }
             }
             return await OpenAsync(new NetworkStream(socket, ownsSocket: true), endpoint, infoHash, ourId, options, ct);
@@ -151,6 +155,10 @@ public sealed partial class PeerConnection : IAsyncDisposable
             throw new PeerProtocolException($"{RemoteEndPoint} is ourselves (same peer id)");
         RemoteHandshake = remote;
         Features = remote.Features & _options.Features;
+        // Only now the per-connection memory (~100 KiB): a connection stalled in its handshake holds none of it.
+        PeerPieces = new Bitfield(_options.PieceCount);
+        _reader.StartFrames();
+        _sendBuffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
     }
 
     private async ValueTask SendHandshakeAsync(InfoHash infoHash, PeerId ourId, CancellationToken ct)
@@ -170,6 +178,12 @@ public sealed partial class PeerConnection : IAsyncDisposable
         {
             throw new TimeoutException($"peer {RemoteEndPoint} sent no handshake within {_options.HandshakeTimeout.TotalSeconds:0.#} s");
         }
+        catch (OperationCanceledException)
+        {
+            // Still a cancellation for the caller, but one that says what the peer had (not) done.
+            double waited = (Environment.TickCount64 - _opened) / 1000.0;
+            throw new OperationCanceledException($"stopped after {waited:0.#} s; peer {RemoteEndPoint} had sent no handshake", ct);
+        }
         catch (EndOfStreamException)
         {
             throw new EndOfStreamException($"peer {RemoteEndPoint} closed the connection during the handshake");
@@ -187,7 +201,9 @@ public sealed partial class PeerConnection : IAsyncDisposable
         await _receiveLock.WaitAsync();
         await _sendLock.WaitAsync();
         _reader.Dispose();
-        ArrayPool<byte>.Shared.Return(Interlocked.Exchange(ref _sendBuffer, []));
+        var sendBuffer = Interlocked.Exchange(ref _sendBuffer, []);
+        if (sendBuffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(sendBuffer);
         _readTimeout?.Dispose();
         _writeTimeout?.Dispose();
         _receiveLock.Release();

@@ -53,7 +53,7 @@ public sealed class UdpTrackerClient : ITrackerClient, IDisposable
             var packet = UdpTrackerProtocol.AnnounceRequest(_connectionId, transaction, request,
                 Announce.PathAndQuery is "/" ? null : Announce.PathAndQuery);
             var answer = await ExchangeAsync(socket, packet, transaction, UdpTrackerProtocol.ActionAnnounce, ct);
-            return ParseAnnounce(answer.Span, socket.RemoteEndPoint!.AddressFamily);
+            return UdpTrackerProtocol.ParseAnnounce(Name, answer.Span, socket.RemoteEndPoint!.AddressFamily);
         }
         catch (SocketException e)
         {
@@ -132,36 +132,6 @@ public sealed class UdpTrackerClient : ITrackerClient, IDisposable
             }
         }
         throw new TrackerException(Name, $"no answer after {_options.MaxAttempts} tries ({waited.TotalSeconds:0.#} s)");
-    }
-
-    private AnnounceResponse ParseAnnounce(ReadOnlySpan<byte> packet, AddressFamily family)
-    {
-        // opentracker answers a torrent it does not serve with the bare 8-byte header, no reason.
-        if (packet.Length == 8)
-            throw new TrackerException(Name, "refused the announce: empty answer (the tracker does not serve this torrent)") { IsRefusal = true };
-        if (packet.Length < UdpTrackerProtocol.AnnounceResponseHeaderLength)
-            throw new TrackerException(Name, $"answered an announce with only {packet.Length} bytes");
-        int interval = BinaryPrimitives.ReadInt32BigEndian(packet[8..]);
-        int leechers = BinaryPrimitives.ReadInt32BigEndian(packet[12..]);
-        int seeders = BinaryPrimitives.ReadInt32BigEndian(packet[16..]);
-        if (interval < 0)
-            throw new TrackerException(Name, $"answered a negative interval ({interval} s)");
-        List<IPEndPoint> peers;
-        try
-        {
-            // BEP 15: the peers are IPv6 (18 bytes each) when the tracker was reached over IPv6.
-            peers = CompactPeers.Parse(packet[UdpTrackerProtocol.AnnounceResponseHeaderLength..], family);
-        }
-        catch (FormatException e)
-        {
-            throw new TrackerException(Name, $"answered an invalid announce response: {e.Message}", e);
-        }
-        return new AnnounceResponse(peers.Distinct().ToList(), TimeSpan.FromSeconds(interval))
-        {
-            Complete = seeders >= 0 ? seeders : null,
-            Incomplete = leechers >= 0 ? leechers : null,
-            TrackerUrl = Name,
-        };
     }
 
     private static int NewTransactionId() => RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);

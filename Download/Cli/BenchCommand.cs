@@ -7,15 +7,19 @@ namespace MeTorrent.Download.Cli;
 
 /// <summary>
 /// `bench`: bencode decode/encode and torrent parse throughput on a large synthetic .torrent;
-/// `bench picker`: the download engine's bookkeeping CPU per piece from 1,000 pieces up.
+/// `bench picker`: the engine's bookkeeping CPU per piece; `bench fuzz`, `bench tracker`, `bench soak`:
+/// the parsers under fuzzing, the tracker under load, a seeder under churn.
 /// </summary>
 public sealed class BenchCommand : ICommand, IHasOptions
 {
     public string Name => "bench";
-    public string Summary => "measure bencode and .torrent parsing speed, or the engine's picking cost";
+    public string Summary => "benchmarks: parsing speed, picking cost, fuzzing, tracker load, soak";
     public string Help => """
         Usage: metorrent bench [--files N] [--seconds S]
                metorrent bench picker [--max-pieces N] [--peers P]
+               metorrent bench fuzz [--target T] [--count N] [--seed S]
+               metorrent bench tracker [--seconds S] [--clients N]
+               metorrent bench soak [--minutes M]
 
         Builds a large synthetic .torrent in memory (default 100000 files, about 20 MB) and prints the
         throughput of bencode decoding, bencode encoding and full torrent parsing (validation and the
@@ -33,19 +37,42 @@ public sealed class BenchCommand : ICommand, IHasOptions
 
           --max-pieces N the largest torrent (1000 to 1000000, default 1000000)
           --peers P      peers in the simulated swarm (1 to 200, default 20)
+
+        bench fuzz feeds mutated and generated inputs to every parser of a stranger's bytes: bencode,
+        .torrent, HTTP and UDP tracker answers, peer messages (through a real connection) and BEP 10
+        extension messages; it prints inputs per second per target and fails (exit 1, each input in
+        base64) on any exception that is not the parser's own refusal, any input slower than 1 s, and
+        managed memory that grows by more than 16 MiB over a run.
+          --target T     bencode, torrent, http-tracker, udp-tracker, peer, extension or all (default)
+          --count N      inputs per target (default 1000000)
+          --seed S       the random seed (default 1): the same seed gives the same inputs
+
+        bench tracker runs our tracker on 127.0.0.1 and N clients announcing in a loop to it (100
+        torrents, up to 1,000 peers each), over HTTP then UDP, and prints announces per second and
+        the process's peak memory.
+          --clients N    concurrent clients (1 to 256, default 16); --seconds S per protocol (default 3)
+
+        bench soak seeds a 64 MiB torrent to three churning leechers in one process (one download in
+        three stopped part way) for M minutes (default 10), printing RSS, managed memory, open files
+        and threads every 10 s (Download/Benchmarks/soak.sh runs it on a Release build).
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["--files", "--seconds", "--max-pieces", "--peers"];
+    public IReadOnlyList<string> ValueOptions => ["--files", "--seconds", "--max-pieces", "--peers", "--target", "--count", "--seed", "--clients", "--minutes"];
     public IReadOnlyList<string> FlagOptions => [];
 
     public Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
-        args.ExpectPositionals(0, 1, "no arguments, or picker (see metorrent bench --help)");
+        args.ExpectPositionals(0, 1, "nothing, or picker, fuzz, tracker or soak (see metorrent bench --help)");
         if (args.Positionals.Count == 1)
         {
-            if (args.Positionals[0] != "picker")
-                throw new UserError($"unknown benchmark \"{args.Positionals[0]}\" (the only one is picker)");
-            return Task.FromResult(RunPicker(args, output, cancellation));
+            return args.Positionals[0] switch
+            {
+                "picker" => Task.FromResult(RunPicker(args, output, cancellation)),
+                "fuzz" => Task.FromResult(BenchFuzz.Run(args, output, cancellation)),
+                "tracker" => BenchTrackerAsync(args, output, cancellation),
+                "soak" => SoakAsync(args, output, cancellation),
+                _ => throw new UserError($"unknown benchmark \"{args.Positionals[0]}\" (bench, bench picker, bench fuzz, bench tracker or bench soak)"),
+            };
         }
         int fileCount = args.IntOption(100_000, 1, 400_000, "--files");
         var minimum = TimeSpan.FromSeconds(args.IntOption(3, 1, 60, "--seconds"));
@@ -87,6 +114,29 @@ public sealed class BenchCommand : ICommand, IHasOptions
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{result.Pieces,9} {result.Peers,5} {result.PickerMicroseconds,16:F2} {result.EngineMicroseconds,16:F2} {result.EngineAllocatedPerPiece,19}"));
         }
+        return 0;
+    }
+
+    private static async Task<int> BenchTrackerAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
+    {
+        int clients = args.IntOption(16, 1, 256, "--clients");
+        var duration = TimeSpan.FromSeconds(args.IntOption(3, 1, 60, "--seconds"));
+#if DEBUG
+        output.WriteLine("warning: this is a Debug build; use -c Release for meaningful figures");
+#endif
+        foreach (bool udp in new[] { false, true })
+        {
+            var result = await TrackerLoad.MeasureAsync(udp, clients, duration, cancellation);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"tracker {result.Protocol,-5}{result.PerSecond,10:N0} announces/s  ({result.Announces:N0} in {result.Elapsed.TotalSeconds:F1} s, {clients} clients, peak RSS {result.PeakWorkingSet >> 20} MiB)"));
+        }
+        return 0;
+    }
+
+    private static async Task<int> SoakAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
+    {
+        var duration = TimeSpan.FromMinutes(args.IntOption(10, 1, 24 * 60, "--minutes"));
+        await Soak.RunAsync(duration, TimeSpan.FromSeconds(10), output, cancellation);
         return 0;
     }
 }

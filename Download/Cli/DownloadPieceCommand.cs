@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using MeTorrent.Metainfo;
@@ -15,7 +16,7 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
     public string Name => "download_piece";
     public string Summary => "download one piece from a peer and check its SHA-1";
     public string Help => """
-        Usage: metorrent download_piece -o <path> <file.torrent> <piece-index> [--peer ip:port]...
+        Usage: metorrent download_piece -o <path> <file.torrent> <piece-index> [--peer ip:port]... [--timeout S]
 
         Asks the torrent's tracker for peers (or uses the --peer addresses instead), then from one peer
         at a time: handshake, interested, wait for unchoke, request the piece in 16 KiB blocks (several
@@ -25,12 +26,13 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         Options:
           -o, --output PATH   where to write the piece (required)
           --peer IP:PORT      a peer to use instead of the tracker (repeatable), e.g. 127.0.0.1:6881 or [::1]:6881
+          --timeout S         give up on a peer that sends no block for S seconds, choked or not (default 60)
 
         Example:
           metorrent download_piece -o /tmp/test-piece-0 sample.torrent 0
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer"];
+    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--timeout"];
     public IReadOnlyList<string> FlagOptions => [];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
@@ -43,6 +45,7 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         if (Directory.Exists(path))
             throw new UserError($"{path} is a folder; -o needs a file name");
         InputFiles.RefuseOverwritingTheTorrent(args.Positionals[0], path);
+        var noProgress = TimeSpan.FromSeconds(args.IntOption(60, 1, 86400, "--timeout"));
         var peerId = PeerId.Generate();
         var peers = args.Options("--peer").Select(PeerAddress.Parse).ToList();
         if (peers.Count == 0)
@@ -54,7 +57,7 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         {
             try
             {
-                await DownloadFromAsync(endpoint, torrent, index, peerId, piece, cancellation);
+                await DownloadFromAsync(endpoint, torrent, index, peerId, piece, noProgress, cancellation);
                 // Writing is outside the peer's try: a full disk or a bad path is not the peer's fault.
                 await WriteAsync(path, piece, cancellation);
                 output.WriteLine($"Piece {index} downloaded to {path}.");
@@ -85,7 +88,7 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
     }
 
     private static async Task DownloadFromAsync(IPEndPoint endpoint, Torrent torrent, int index, PeerId peerId,
-        byte[] piece, CancellationToken cancellation)
+        byte[] piece, TimeSpan noProgress, CancellationToken cancellation)
     {
         var options = new PeerConnectionOptions
         {
@@ -96,7 +99,34 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         await using var peer = await PeerConnection.ConnectAsync(endpoint, torrent.InfoHash, peerId, options, cancellation);
         if (peer.SupportsFast)
             await peer.SendBitfieldAsync(new Bitfield(torrent.PieceCount), cancellation); // "have none" (BEP 6)
-        await new PieceDownloader().DownloadAsync(peer, index, piece.Length, torrent.PieceHash(index).ToArray(), piece, cancellation);
+        // Keep-alives reset the read time-out but are no progress: the peer gets noProgress per block, not per message.
+        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var download = new PieceDownloader().DownloadAsync(peer, index, piece.Length, torrent.PieceHash(index).ToArray(), piece, stalled.Token);
+        long received = 0;
+        var sinceProgress = Stopwatch.StartNew();
+        while (!download.IsCompleted)
+        {
+            await Task.WhenAny(download, Task.Delay(TimeSpan.FromMilliseconds(250), cancellation));
+            if (peer.BytesReceived != received)
+            {
+                received = peer.BytesReceived;
+                sinceProgress.Restart();
+            }
+            else if (sinceProgress.Elapsed >= noProgress)
+            {
+                await stalled.CancelAsync();
+                break;
+            }
+        }
+        try
+        {
+            await download;
+        }
+        catch (OperationCanceledException) when (stalled.IsCancellationRequested && !cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException($"peer {endpoint} sent no block for {noProgress.TotalSeconds:0} s " +
+                                       $"({(peer.PeerChoking ? "it kept us choked" : "unchoked")}, {received} bytes received)");
+        }
     }
 
     /// <summary>One announce (BEP 12 tier order, HTTP or UDP) for the peer list.</summary>

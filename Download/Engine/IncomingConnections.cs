@@ -1,53 +1,24 @@
 using System.Net;
-using System.Net.Sockets;
+using MeTorrent.Metainfo;
 using MeTorrent.Peer;
+using MeTorrent.Tracker;
 
 namespace MeTorrent.Download.Engine;
 
-/// <summary>Accepts peers that dial us (seeding, or a leecher others can reach) and hands them to the engine.</summary>
-internal sealed class IncomingConnections : IDisposable
+/// <summary>
+/// Accepts peers that dial us (seeding, or a leecher others can reach) and hands the engine those whose
+/// handshake was valid; <see cref="PeerListener"/> bounds what connections stalled in the handshake cost.
+/// </summary>
+internal sealed class IncomingConnections(IPAddress address, int port) : IDisposable
 {
-    private readonly Socket _listener;
+    private readonly PeerListener _listener = new(new IPEndPoint(address, port));
 
-    public IncomingConnections(IPAddress address, int port)
-    {
-        _listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            _listener.Bind(new IPEndPoint(address, port));
-            _listener.Listen(128);
-            EndPoint = (IPEndPoint)_listener.LocalEndPoint!;
-        }
-        catch
-        {
-            _listener.Dispose();
-            throw;
-        }
-    }
+    public IPEndPoint EndPoint => _listener.EndPoint;
 
-    public IPEndPoint EndPoint { get; }
-
-    /// <summary>Accepts until cancelled; <paramref name="accepted"/> must hand the socket to its own task, so a slow handshake delays no one.</summary>
-    public async Task RunAsync(Action<Socket> accepted, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(ct);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (SocketException) when (!ct.IsCancellationRequested)
-            {
-                continue; // e.g. the peer reset the connection before we took it
-            }
-            accepted(socket);
-        }
-    }
+    /// <summary>Accepts until cancelled; <paramref name="accepted"/> must hand the connection to its own task.</summary>
+    public Task RunAsync(InfoHash infoHash, PeerId ourId, PeerConnectionOptions options, Action<PeerConnection> accepted,
+        Action<string>? log, CancellationToken ct) =>
+        _listener.RunAsync(hash => hash == infoHash, ourId, options, accepted, log, ct);
 
     public void Dispose() => _listener.Dispose();
 }

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using MeTorrent.Peer;
 
 namespace MeTorrent.Download.Engine;
@@ -88,21 +87,11 @@ public sealed partial class TorrentEngine
         await RunSessionAsync(connection, record, ct);
     }
 
-    private async Task AcceptAsync(Socket socket, CancellationToken ct)
+    private async Task AcceptAsync(PeerConnection connection, CancellationToken ct)
     {
         if (_swarm.Sessions.Count >= _swarm.Options.MaxPeers)
         {
-            socket.Dispose();
-            return;
-        }
-        PeerConnection connection;
-        try
-        {
-            connection = await PeerConnection.AcceptAsync(socket, hash => hash == Torrent.InfoHash, _swarm.Options.PeerId, _connectionOptions, ct);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            socket.Dispose();
+            await connection.DisposeAsync();
             return;
         }
         var record = _swarm.Pool.AddIncoming(connection.RemoteEndPoint);

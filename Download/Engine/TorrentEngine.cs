@@ -141,7 +141,8 @@ public sealed partial class TorrentEngine : IAsyncDisposable
             Track(() => announcer.RunAsync(token));
         }
         if (_incoming is { } incoming)
-            Track(() => incoming.RunAsync(socket => Track(() => AcceptAsync(socket, token)), token));
+            Track(() => incoming.RunAsync(Torrent.InfoHash, _swarm.Options.PeerId, _connectionOptions,
+                connection => Track(() => AcceptAsync(connection, token)), Log, token));
     }
 
     private void OnComplete()

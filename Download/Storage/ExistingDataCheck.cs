@@ -23,8 +23,12 @@ public static class ExistingDataCheck
             return buffer;
         }, buffer => ArrayPool<byte>.Shared.Return(buffer));
         for (int i = 0; i < found.Length; i++)
-            if (found[i])
-                have[i] = true;
+        {
+            if (!found[i])
+                continue;
+            have[i] = true;
+            storage.CreateEmptyFiles(i);   // a run stopped between writing a piece and its empty files
+        }
         return have;
     }
 

@@ -6,48 +6,45 @@ namespace MeTorrent.Download.Storage;
 /// <summary>
 /// The torrent's files on disk, seen as one byte space cut into pieces. A piece may span several
 /// files (<see cref="Torrent.MapToFiles(int,int,int)"/>); each part goes to its own file at its own offset.
-/// Padding files (BEP 47) are never written: their bytes are zeros by definition. Files are opened once
-/// and kept open; reads and writes use <see cref="RandomAccess"/> (positional, thread-safe).
+/// Padding files (BEP 47) are never written: their bytes are zeros by definition. A file is created when
+/// the first data lands in it (a zero-length file with the piece at its offset), and only a bounded number
+/// stay open (<see cref="OpenFiles"/>): a torrent of a million files needs neither a million descriptors
+/// nor a million empty files left behind by a failed start. Reads and writes use <see cref="RandomAccess"/>
+/// (positional, thread-safe). Written data is flushed to disk in the background as the download goes.
 /// </summary>
 public sealed class TorrentStorage : IDisposable
 {
     private readonly Torrent _torrent;
     private readonly StorageLayout _layout;
-    private readonly SafeFileHandle?[] _handles;
-    private readonly Lock _openLock = new();
+    private readonly OpenFiles _files;
+    private readonly Dictionary<int, List<int>> _emptyFilesByPiece = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _flushBehind;
 
-    private TorrentStorage(Torrent torrent, StorageLayout layout)
+    private TorrentStorage(Torrent torrent, StorageLayout layout, StorageOptions options)
     {
         _torrent = torrent;
         _layout = layout;
-        _handles = new SafeFileHandle?[torrent.Files.Count];
+        _files = new OpenFiles(options.MaxOpenFiles, OpenFile);
+        for (int i = 0; i < torrent.Files.Count; i++)
+            if (torrent.Files[i] is { Length: 0, IsPadding: false } empty)
+                EmptyFilesOf(PieceAt(empty.Offset)).Add(i);
+        _flushBehind = options.FlushInterval > TimeSpan.Zero ? FlushBehindAsync(options.FlushInterval, _stop.Token) : Task.CompletedTask;
     }
 
     public Torrent Torrent => _torrent;
 
     public StorageLayout Layout => _layout;
 
+    /// <summary>Files open right now (bounded by <see cref="StorageOptions.MaxOpenFiles"/>).</summary>
+    public int OpenFileCount => _files.Count;
+
     /// <summary>
-    /// Checks every path first (a hostile torrent is refused before anything is written), then creates
-    /// the folders and files, zero-length ones included. Existing data is kept.
+    /// Checks every path first (a hostile torrent is refused before anything is written). Nothing is
+    /// created yet: files appear as data lands in them. Existing data is kept.
     /// </summary>
-    public static TorrentStorage Open(Torrent torrent, string outputPath)
-    {
-        var layout = StorageLayout.Resolve(torrent, outputPath);
-        var storage = new TorrentStorage(torrent, layout);
-        try
-        {
-            for (int i = 0; i < torrent.Files.Count; i++)
-                if (!torrent.Files[i].IsPadding)
-                    storage.HandleFor(i);
-        }
-        catch
-        {
-            storage.Dispose();
-            throw;
-        }
-        return storage;
-    }
+    public static TorrentStorage Open(Torrent torrent, string outputPath, StorageOptions? options = null) =>
+        new(torrent, StorageLayout.Resolve(torrent, outputPath), options ?? new StorageOptions());
 
     /// <summary>Writes a whole verified piece at its place in the files (<see cref="Torrent.MapToFiles(int,int,int)"/> says where).</summary>
     public void WritePiece(int piece, ReadOnlySpan<byte> data)
@@ -55,13 +52,36 @@ public sealed class TorrentStorage : IDisposable
         if (data.Length != _torrent.PieceSize(piece))
             throw new ArgumentException($"Piece {piece} has {_torrent.PieceSize(piece)} bytes, not {data.Length}.", nameof(data));
         foreach (var segment in _torrent.MapToFiles(piece, 0, data.Length))
-            if (!segment.File.IsPadding)
-                RandomAccess.Write(HandleFor(segment.File), data.Slice(segment.BufferOffset, segment.Length), segment.FileOffset);
+        {
+            if (segment.File.IsPadding)
+                continue;
+            using var file = _files.Take(_layout.IndexOf(segment.File), create: true)!.Value;
+            RandomAccess.Write(file.Handle, data.Slice(segment.BufferOffset, segment.Length), segment.FileOffset);
+            file.Written();
+        }
+        CreateEmptyFiles(piece);
+    }
+
+    /// <summary>Creates the zero-length files that sit at <paramref name="piece"/>'s place (once the piece is on disk).</summary>
+    public void CreateEmptyFiles(int piece)
+    {
+        if (!_emptyFilesByPiece.TryGetValue(piece, out var empty))
+            return;
+        foreach (int index in empty)
+        {
+            string path = _layout.PathOf(index);
+            if (File.Exists(path))
+                continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (Directory.Exists(path))
+                throw new IOException($"cannot write {path}: a folder of that name is in the way");
+            File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.Write).Dispose();
+        }
     }
 
     /// <summary>
     /// Reads <paramref name="destination"/>.Length bytes at <paramref name="begin"/> inside <paramref name="piece"/>.
-    /// Returns false when a file is too short to hold them (the bytes were never written).
+    /// Returns false when a file is missing or too short to hold them (the bytes were never written).
     /// </summary>
     public bool TryRead(int piece, int begin, Span<byte> destination)
     {
@@ -71,8 +91,12 @@ public sealed class TorrentStorage : IDisposable
         {
             var part = destination.Slice(segment.BufferOffset, segment.Length);
             if (segment.File.IsPadding)
+            {
                 part.Clear();
-            else if (!ReadExactly(HandleFor(segment.File), part, segment.FileOffset))
+                continue;
+            }
+            using var file = _files.Take(_layout.IndexOf(segment.File), create: false);
+            if (file is not { } open || !ReadExactly(open.Handle, part, segment.FileOffset))
                 return false;
         }
         return true;
@@ -90,11 +114,11 @@ public sealed class TorrentStorage : IDisposable
         return true;
     }
 
-    /// <summary>True when every file holding part of <paramref name="piece"/> is long enough to contain it.</summary>
+    /// <summary>True when every file holding part of <paramref name="piece"/> exists and is long enough to contain it.</summary>
     public bool MayHold(int piece)
     {
         foreach (var segment in _torrent.MapToFiles(piece, 0, _torrent.PieceSize(piece)))
-            if (!segment.File.IsPadding && RandomAccess.GetLength(HandleFor(segment.File)) < segment.FileOffset + segment.Length)
+            if (!segment.File.IsPadding && LengthOnDisk(_layout.IndexOf(segment.File)) < segment.FileOffset + segment.Length)
                 return false;
         return true;
     }
@@ -110,52 +134,93 @@ public sealed class TorrentStorage : IDisposable
         for (int i = 0; i < _torrent.Files.Count; i++)
         {
             var file = _torrent.Files[i];
-            if (file.IsPadding)
+            if (file.IsPadding || LengthOnDisk(i) <= file.Length)
                 continue;
-            var handle = HandleFor(i);
-            if (RandomAccess.GetLength(handle) > file.Length)
-            {
-                RandomAccess.SetLength(handle, file.Length);
-                cut++;
-            }
+            using var open = _files.Take(i, create: false)!.Value;
+            RandomAccess.SetLength(open.Handle, file.Length);
+            open.Written();
+            cut++;
         }
         return cut;
     }
 
-    /// <summary>Pushes written data to the disk (on a clean stop and at the end of a download).</summary>
-    public void Flush()
-    {
-        foreach (var handle in _handles)
-            if (handle is { IsClosed: false })
-                RandomAccess.FlushToDisk(handle);
-    }
+    /// <summary>Pushes written data to the disk (on a clean stop and at the end of a download); most of it is there already (flush-behind).</summary>
+    public void Flush() => _files.FlushAll();
 
     public void Dispose()
     {
-        lock (_openLock)
+        _stop.Cancel();
+        try
         {
-            foreach (var handle in _handles)
-                handle?.Dispose();
+            _flushBehind.Wait();
+        }
+        catch (AggregateException)
+        {
+            // A failed background flush is reported by the next Flush, which retries it.
+        }
+        _files.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task FlushBehindAsync(TimeSpan interval, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    await Task.Run(_files.FlushAll, ct);
+                }
+                catch (IOException)
+                {
+                    // The data stays marked unflushed: the final Flush retries it and reports the error.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
-    private SafeFileHandle HandleFor(TorrentFile file) => HandleFor(_layout.IndexOf(file));
-
-    private SafeFileHandle HandleFor(int fileIndex)
+    /// <summary>The file's length on disk (-1 when it does not exist); a stat, no descriptor needed.</summary>
+    private long LengthOnDisk(int index)
     {
-        var handle = _handles[fileIndex];
-        if (handle is not null)
-            return handle;
-        lock (_openLock)
+        var info = new FileInfo(_layout.PathOf(index));
+        return info.Exists ? info.Length : -1;
+    }
+
+    private int PieceAt(long offset) => (int)Math.Min(offset / _torrent.PieceLength, _torrent.PieceCount - 1);
+
+    private List<int> EmptyFilesOf(int piece)
+    {
+        if (!_emptyFilesByPiece.TryGetValue(piece, out var list))
+            _emptyFilesByPiece[piece] = list = [];
+        return list;
+    }
+
+    /// <summary>Opens file <paramref name="index"/> for reading and writing; null if it is missing and not to be created.</summary>
+    private SafeFileHandle? OpenFile(int index, bool create)
+    {
+        string path = _layout.PathOf(index);
+        if (create)
         {
-            if (_handles[fileIndex] is { } opened)
-                return opened;
-            string path = _layout.Paths[fileIndex];
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (Directory.Exists(path))
                 throw new IOException($"cannot write {path}: a folder of that name is in the way");
-            _handles[fileIndex] = handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
-            return handle;
+        }
+        try
+        {
+            return File.OpenHandle(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        }
+        catch (Exception e) when (!create && e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException) when (!create && Directory.Exists(path))
+        {
+            return null;   // a folder where the file should be: no data here
         }
     }
 }

@@ -1,3 +1,4 @@
+using MeTorrent.Download.Benchmarks.Fuzzing;
 using MeTorrent.Bencode;
 using MeTorrent.Tests.Support;
 using NUnit.Framework;

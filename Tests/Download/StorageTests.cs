@@ -48,7 +48,7 @@ public class StorageTests
         string output = Path.Combine(_folder, "out");
         using (var storage = TorrentStorage.Open(_torrent, output))
         {
-            Assert.That(File.Exists(Path.Combine(output, "b-empty.txt")), Is.True, "zero-length file created at open");
+            Assert.That(File.Exists(Path.Combine(output, "b-empty.txt")), Is.False, "nothing is created before data lands");
             for (int piece = _torrent.PieceCount - 1; piece >= 0; piece--)   // any order
                 storage.WritePiece(piece, Piece(piece));
             var block = new byte[8];
@@ -100,7 +100,42 @@ public class StorageTests
         using (var storage = TorrentStorage.Open(single, output))
         {
             Assert.That(storage.Layout.Paths, Is.EqualTo(new[] { Path.GetFullPath(output) }));
+            Assert.That(File.Exists(output), Is.False, "created when the first piece lands");
+            storage.WritePiece(1, File.ReadAllBytes(source).AsSpan(16, 16));
         }
-        Assert.That(File.Exists(output), Is.True);
+        Assert.That(File.ReadAllBytes(output)[16..], Is.EqualTo(File.ReadAllBytes(source)[16..32]));
+    }
+
+    [Test]
+    public void ManyFilesNeedOnlyABoundedNumberOfOpenFilesAndEmptyFilesComeWithTheirPiece()
+    {
+        // 3,000 files of 1 byte and 1,000 empty ones, in pieces of 64 bytes: 16 open files at most (and up
+        // to one batch of evicted files waiting for their flush).
+        string source = Path.Combine(_folder, "many");
+        for (int i = 0; i < 3000; i++)
+        {
+            SamplePayload.WriteFile(Path.Combine(source, $"d{i % 7}", $"f{i}"), 1, (ulong)i + 1);
+            if (i % 3 == 0)
+                File.WriteAllBytes(Path.Combine(source, $"d{i % 7}", $"empty{i}"), []);
+        }
+        var many = Torrent.Parse(SwarmHelpers.TorrentFor(source, 64));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var bytes = many.Files.SelectMany(f => File.ReadAllBytes(SafePath.Combine(source, f.Path))).ToArray();
+        string output = Path.Combine(_folder, "many-out");
+        using (var storage = TorrentStorage.Open(many, output, new StorageOptions { MaxOpenFiles = 16 }))
+        {
+            for (int piece = many.PieceCount - 1; piece >= 0; piece--)
+            {
+                storage.WritePiece(piece, bytes.AsSpan(piece * 64, many.PieceSize(piece)));
+                Assert.That(storage.OpenFileCount, Is.LessThanOrEqualTo(16 + OpenFiles.FlushBatch));
+            }
+            Assert.That(ExistingDataCheck.Run(storage, CancellationToken.None).IsComplete, Is.True);
+            Assert.That(storage.OpenFileCount, Is.LessThanOrEqualTo(16 + OpenFiles.FlushBatch + Environment.ProcessorCount));
+            storage.Flush();
+            Assert.That(storage.OpenFileCount, Is.LessThanOrEqualTo(16));
+        }
+        TestContext.Out.WriteLine($"{many.Files.Count} files written, checked and flushed in {clock.Elapsed.TotalSeconds:0.0} s");
+        foreach (var file in many.Files)
+            Assert.That(File.ReadAllBytes(SafePath.Combine(output, file.Path)), Is.EqualTo(File.ReadAllBytes(SafePath.Combine(source, file.Path))), file.DisplayPath);
     }
 }

@@ -1,3 +1,4 @@
+using MeTorrent.Download.Benchmarks.Fuzzing;
 using MeTorrent.Metainfo;
 using MeTorrent.Tests.Bencode;
 using MeTorrent.Tests.Support;

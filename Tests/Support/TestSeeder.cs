@@ -141,6 +141,8 @@ public sealed class TestSeeder : IAsyncDisposable
     {
         bool choking = true;
         var header = new byte[4];
+        if (_options.KeepAliveOnly)
+            _connections.Add(KeepAlivesAsync(stream, ct));
         while (true)
         {
             await stream.ReadExactlyAsync(header, ct);
@@ -158,7 +160,11 @@ public sealed class TestSeeder : IAsyncDisposable
             {
                 case 2 when !_options.NeverUnchoke: // interested
                     choking = false;
+                    if (_options.ChokeFloodPairs > 0)
+                        await stream.WriteAsync(Enumerable.Repeat<byte[]>([.. Frame(0), .. Frame(1)], _options.ChokeFloodPairs).SelectMany(b => b).ToArray(), ct);
                     await stream.WriteAsync(Frame(1), ct);
+                    break;
+                case 6 when _options.KeepAliveOnly:
                     break;
                 case 6: // request
                     int piece = BinaryPrimitives.ReadInt32BigEndian(body.AsSpan(1)),
@@ -175,6 +181,21 @@ public sealed class TestSeeder : IAsyncDisposable
                     }
                     break;
             }
+        }
+    }
+
+    private static async Task KeepAlivesAsync(NetworkStream stream, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(100, ct);
+                await stream.WriteAsync(Frame(), ct);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or SocketException)
+        {
         }
     }
 

@@ -12,12 +12,15 @@ internal sealed class Swarm
 
     public int Count => _peers.Count;
 
-    /// <summary>Records the announce and picks up to <paramref name="numWant"/> other peers at random.</summary>
-    public SwarmAnswer Announce(PeerAnnounce announce, int numWant, DateTimeOffset now)
+    /// <summary>
+    /// Records the announce (a new peer only if <paramref name="mayAddPeer"/>: the limits are full otherwise)
+    /// and picks up to <paramref name="numWant"/> other peers at random.
+    /// </summary>
+    public SwarmAnswer Announce(PeerAnnounce announce, int numWant, DateTimeOffset now, bool mayAddPeer)
     {
         if (announce.Event == AnnounceEvent.Stopped)
             _peers.Remove(announce.Endpoint);
-        else
+        else if (mayAddPeer || _peers.ContainsKey(announce.Endpoint))
             _peers[announce.Endpoint] = new SwarmPeer(announce.Endpoint, announce.PeerId, announce.Left == 0, now);
 
         var others = _peers.Values.Where(p => !p.Endpoint.Equals(announce.Endpoint)).ToArray();

@@ -11,6 +11,19 @@ internal sealed class Swarms(TrackerServerOptions options)
     private readonly Dictionary<InfoHash, Swarm> _swarms = [];
     private readonly Lock _lock = new();
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+    private int _peerCount;   // over all swarms
+
+    /// <summary>Peers recorded over all torrents (at most <see cref="TrackerServerOptions.MaxPeers"/>).</summary>
+    public int TotalPeers
+    {
+        get { lock (_lock) return _peerCount; }
+    }
+
+    /// <summary>Torrents tracked (at most <see cref="TrackerServerOptions.MaxSwarms"/>).</summary>
+    public int SwarmCount
+    {
+        get { lock (_lock) return _swarms.Count; }
+    }
 
     /// <summary>Records the announce and answers it; null when the tracker is full and the torrent is new.</summary>
     public SwarmAnswer? Announce(PeerAnnounce announce)
@@ -28,8 +41,11 @@ internal sealed class Swarms(TrackerServerOptions options)
                     return null;
                 _swarms[announce.InfoHash] = swarm = new Swarm();
             }
+            int before = swarm.Count;
             swarm.Expire(now - options.EffectivePeerTimeout);
-            var answer = swarm.Announce(announce, numWant, now);
+            bool mayAdd = swarm.Count < options.MaxPeersPerSwarm && _peerCount - (before - swarm.Count) < options.MaxPeers;
+            var answer = swarm.Announce(announce, numWant, now, mayAdd);
+            _peerCount += swarm.Count - before;
             if (swarm.Count == 0)
                 _swarms.Remove(announce.InfoHash);
             return answer;
@@ -43,7 +59,9 @@ internal sealed class Swarms(TrackerServerOptions options)
         {
             if (!_swarms.TryGetValue(infoHash, out var swarm))
                 return 0;
+            int before = swarm.Count;
             swarm.Expire(options.Time.GetUtcNow() - options.EffectivePeerTimeout);
+            _peerCount -= before - swarm.Count;
             return swarm.Count;
         }
     }
@@ -56,7 +74,9 @@ internal sealed class Swarms(TrackerServerOptions options)
         _lastSweep = now;
         foreach (var (infoHash, swarm) in _swarms.ToList())
         {
+            int before = swarm.Count;
             swarm.Expire(now - options.EffectivePeerTimeout);
+            _peerCount -= before - swarm.Count;
             if (swarm.Count == 0)
                 _swarms.Remove(infoHash);
         }

@@ -91,6 +91,12 @@ public sealed class TrackerServer : IAsyncDisposable
     /// <summary>How many live peers the tracker knows for <paramref name="infoHash"/>.</summary>
     public int PeerCount(InfoHash infoHash) => _swarms.PeerCount(infoHash);
 
+    /// <summary>Peers recorded over all torrents, bounded by <see cref="TrackerServerOptions.MaxPeers"/>.</summary>
+    public int TotalPeers => _swarms.TotalPeers;
+
+    /// <summary>Torrents tracked, bounded by <see cref="TrackerServerOptions.MaxSwarms"/>.</summary>
+    public int SwarmCount => _swarms.SwarmCount;
+
     public async ValueTask DisposeAsync()
     {
         await _http.DisposeAsync();

@@ -32,6 +32,15 @@ public sealed record TrackerServerOptions
     /// <summary>The most torrents tracked at once; announces for new ones are refused beyond it, so memory stays bounded.</summary>
     public int MaxSwarms { get; init; } = 100_000;
 
+    /// <summary>The most peers one torrent's swarm holds; an announce beyond it is answered but not recorded.</summary>
+    public int MaxPeersPerSwarm { get; init; } = 10_000;
+
+    /// <summary>
+    /// The most peers recorded over all torrents (about 200 bytes each): with <see cref="MaxSwarms"/> this bounds
+    /// the server's memory whatever announces arrive (thousands of info hashes, every port of an address).
+    /// </summary>
+    public int MaxPeers { get; init; } = 1_000_000;
+
     /// <summary>The clock; tests pass a manual one to expire peers and connection ids without waiting.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

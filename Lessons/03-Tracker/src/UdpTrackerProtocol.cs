@@ -1,5 +1,7 @@
 // Lesson 03-Tracker: generated from Tracker/UdpTrackerProtocol.cs by Lessons/tools. Your file: do the TODOs.
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using MeTorrent.Metainfo;
 
@@ -133,4 +135,35 @@ public static class UdpTrackerProtocol
     /// <summary>The text of an error answer (everything after the header).</summary>
     public static string ErrorMessage(ReadOnlySpan<byte> packet) =>
         packet.Length > 8 ? Encoding.UTF8.GetString(packet[8..]).TrimEnd('\0') : "(no message)";
+
+    /// <summary>An announce answer (action 1) from <paramref name="tracker"/>; TrackerException for anything malformed.</summary>
+    public static AnnounceResponse ParseAnnounce(string tracker, ReadOnlySpan<byte> packet, AddressFamily family)
+    {
+        // opentracker answers a torrent it does not serve with the bare 8-byte header, no reason.
+        if (packet.Length == 8)
+            throw new TrackerException(tracker, "refused the announce: empty answer (the tracker does not serve this torrent)") { IsRefusal = true };
+        if (packet.Length < AnnounceResponseHeaderLength)
+            throw new TrackerException(tracker, $"answered an announce with only {packet.Length} bytes");
+        int interval = BinaryPrimitives.ReadInt32BigEndian(packet[8..]);
+        int leechers = BinaryPrimitives.ReadInt32BigEndian(packet[12..]);
+        int seeders = BinaryPrimitives.ReadInt32BigEndian(packet[16..]);
+        if (interval < 0)
+            throw new TrackerException(tracker, $"answered a negative interval ({interval} s)");
+        List<IPEndPoint> peers;
+        try
+        {
+            // BEP 15: the peers are IPv6 (18 bytes each) when the tracker was reached over IPv6.
+            peers = CompactPeers.Parse(packet[AnnounceResponseHeaderLength..], family);
+        }
+        catch (FormatException e)
+        {
+            throw new TrackerException(tracker, $"answered an invalid announce response: {e.Message}", e);
+        }
+        return new AnnounceResponse(peers.Distinct().ToList(), TimeSpan.FromSeconds(interval))
+        {
+            Complete = seeders >= 0 ? seeders : null,
+            Incomplete = leechers >= 0 ? leechers : null,
+            TrackerUrl = tracker,
+        };
+    }
 }

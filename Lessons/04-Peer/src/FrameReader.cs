@@ -9,11 +9,13 @@ namespace MeTorrent.Peer;
 /// Reads length-prefixed frames (BEP 3: a 4-byte big-endian length, then that many bytes) from a stream
 /// into one pooled buffer. A frame stays valid until the next <see cref="ReadFrameAsync"/>; the buffer is
 /// reused, so a steady stream of 16 KiB blocks causes no allocation at all. Each read asks the socket for
-/// as much as fits, so several small messages cost one system call.
+/// as much as fits, so several small messages cost one system call. Until <see cref="StartFrames"/> (after a
+/// valid handshake) the buffer is small: a connection that never completes its handshake costs almost no memory.
 /// </summary>
 internal sealed class FrameReader : IDisposable
 {
     private const int InitialSize = 64 * 1024;
+    private const int HandshakeSize = 128;  // the 68-byte handshake, and what may arrive right behind it
 
     private readonly Stream _stream;
     private readonly Func<byte, int, int> _checkLength;
@@ -28,7 +30,14 @@ internal sealed class FrameReader : IDisposable
     {
         _stream = stream;
         _checkLength = checkLength;
-        _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        _buffer = ArrayPool<byte>.Shared.Rent(HandshakeSize);
+    }
+
+    /// <summary>The handshake was valid: from now on frames of up to 64 KiB are read without growing.</summary>
+    public void StartFrames()
+    {
+        if (_buffer.Length < InitialSize)
+            MakeRoom(InitialSize);
     }
 
     /// <summary>Total bytes taken from the stream (handshakes and framing included).</summary>

@@ -41,4 +41,10 @@ public sealed record TestSeederOptions
 
     /// <summary>Waits this long before answering the handshake.</summary>
     public TimeSpan HandshakeDelay { get; init; }
+
+    /// <summary>Never serves a block: sends only keep-alives, every 100 ms (unchoking when asked unless <see cref="NeverUnchoke"/>).</summary>
+    public bool KeepAliveOnly { get; init; }
+
+    /// <summary>Answers "interested" with this many choke/unchoke pairs, as fast as the socket takes them (0 = none).</summary>
+    public int ChokeFloodPairs { get; init; }
 }

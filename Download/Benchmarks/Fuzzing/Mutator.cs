@@ -1,4 +1,4 @@
-namespace MeTorrent.Tests.Bencode;
+namespace MeTorrent.Download.Benchmarks.Fuzzing;
 
 /// <summary>Small random edits to a valid input, the kinds that break parsers: flips, digits, cuts, splices.</summary>
 public static class Mutator
