@@ -8,6 +8,11 @@
 //                                                           judge a lesson's test run (used by .ci/lessons)
 //   dotnet run --project Lessons/tools -- api NN-Stage      the built stub assembly has exactly the reference's
 //                                                           public API (both must have been built)
+//   dotnet run --project Lessons/tools -- fill NN-Stage     Lessons/NN-Stage/scratch/: the student's project with the
+//                                                           reference's solutions filled in (not committed)
+//   dotnet run --project Lessons/tools -- mutants NN-Stage [results-folder]
+//                                                           every lazy variant in Lessons/NN-Stage/MUTANTS.md is caught
+//                                                           by its tests (run on scratch/; used by .ci/lessons)
 // The marker syntax is described in Markers.cs and in Lessons/README.md.
 using MeTorrent.Lessons.Tool;
 
@@ -53,6 +58,9 @@ namespace MeTorrent.Lessons.Tool
                     ["results", var trx, var mode, var lesson] when mode is "reference" or "stub" && Find(lesson) is { } found =>
                         TestResults.Judge(root, trx, mode, found),
                     ["api", var lesson] when Find(lesson) is { } found => PublicApi.Compare(root, found),
+                    ["fill", var lesson] => Fill(root, lesson),
+                    ["mutants", var lesson] => Mutants.Run(root, LessonInfo.Find(root, lesson), Path.Combine(root, ".ci", "out", "mutants")),
+                    ["mutants", var lesson, var results] => Mutants.Run(root, LessonInfo.Find(root, lesson), Path.GetFullPath(results)),
                     _ => Usage(),
                 };
             }
@@ -63,11 +71,18 @@ namespace MeTorrent.Lessons.Tool
             }
         }
 
+        private static int Fill(string root, string folder)
+        {
+            var lesson = LessonInfo.Find(root, folder);
+            Console.WriteLine(Scratch.Fill(root, lesson));
+            return 0;
+        }
+
         public static Lesson? Find(string folder) => Course.FirstOrDefault(l => l.Folder == folder);
 
         private static int Usage()
         {
-            Console.Error.WriteLine("usage: dotnet run --project Lessons/tools -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN-Stage> | api <NN-Stage>");
+            Console.Error.WriteLine("usage: dotnet run --project Lessons/tools -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN-Stage> | api <NN-Stage> | fill <NN-Stage> | mutants <NN-Stage> [results-folder]");
             return 2;
         }
 
