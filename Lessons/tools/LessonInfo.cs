@@ -73,6 +73,17 @@ public static class Scratch
 
     public static string ProjectPath(LessonInfo lesson) => $"{FolderName}/{Path.GetFileName(lesson.StudentProject)}";
 
+    /// <summary>Writes the reference's version of every student file into <paramref name="folder"/> (a release's src/).</summary>
+    public static void FillFolder(string root, LessonInfo lesson, string folder)
+    {
+        foreach (string file in lesson.StudentFiles())
+        {
+            string target = Path.Combine(folder, file);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(root, lesson.ReferenceFolder, file), target, overwrite: true);
+        }
+    }
+
     public static string Fill(string root, LessonInfo lesson)
     {
         string scratch = Path.Combine(lesson.Directory, FolderName);
