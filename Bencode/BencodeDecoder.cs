@@ -84,7 +84,7 @@ public ref struct BencodeDecoder
     // are left, and return them as a slice of the input (no copy).
     private BString ReadString()
     {
-        // STUB: throw new NotImplementedException("Lesson 01 step 1 (strings): read the length with ReadDigits(terminator: (byte)':', allowNegative: false), check that many bytes are left (else BencodeException), then return new BString(_input.Slice(_position, length)) and move _position past it.");
+        // STUB: throw new NotImplementedException("Lesson 01 step 1 (strings): a byte string is <length>:<bytes>; give back exactly those bytes (binary, not text), and refuse a length longer than what is left. Stuck? Lessons/01-Bencode/HINTS.md");
         // BEGIN SOLUTION
         int lengthStart = _position;
         long length = ReadDigits(terminator: (byte)':', allowNegative: false);
@@ -102,7 +102,7 @@ public ref struct BencodeDecoder
     // LESSON 01-bencode.integers: skip the 'i', then read a signed number up to the 'e'.
     private BInteger ReadInteger()
     {
-        // STUB: throw new NotImplementedException("Lesson 01 step 2 (integers): skip the 'i' (_position++), then return new BInteger(ReadDigits(terminator: (byte)'e', allowNegative: true)). Then finish the sign rules in ReadDigits.");
+        // STUB: throw new NotImplementedException("Lesson 01 step 2 (integers): an integer is i<base-ten digits>e with an optional '-'; i-0e and leading zeros are invalid. Stuck? Lessons/01-Bencode/HINTS.md");
         // BEGIN SOLUTION
         _position++; // 'i'
         return new BInteger(ReadDigits(terminator: (byte)'e', allowNegative: true));
@@ -113,7 +113,7 @@ public ref struct BencodeDecoder
     // LESSON 01-bencode.lists: after the 'l', read values with ReadValue(depth + 1) until the 'e'.
     private BList ReadList(int depth)
     {
-        // STUB: throw new NotImplementedException("Lesson 01 step 3 (lists): call EnterContainer(depth) to skip the 'l', then add ReadValue(depth + 1) to a new BList while Peek() is not 'e'; skip the 'e' and return the list.");
+        // STUB: throw new NotImplementedException("Lesson 01 step 3 (lists): a list is l<values>e, and a value can be any bencode, lists included (within the nesting limit). Stuck? Lessons/01-Bencode/HINTS.md");
         // BEGIN SOLUTION
         EnterContainer(depth);
         var list = new BList();
@@ -130,7 +130,7 @@ public ref struct BencodeDecoder
     // byte string, and a key seen twice is an error.
     private BDictionary ReadDictionary(int depth)
     {
-        // STUB: throw new NotImplementedException("Lesson 01 step 4 (dictionaries): call EnterContainer(depth), then until Peek() is 'e': check the key starts with a digit, key = ReadString(), refuse a duplicate (dictionary.ContainsKey), dictionary.Append(key, ReadValue(depth + 1)). Skip the 'e'.");
+        // STUB: throw new NotImplementedException("Lesson 01 step 4 (dictionaries): a dictionary is d<key><value>...e; every key is a byte string, a repeated key is an error, unsorted keys are accepted. Stuck? Lessons/01-Bencode/HINTS.md");
         // BEGIN SOLUTION
         EnterContainer(depth);
         var dictionary = new BDictionary();
@@ -171,7 +171,7 @@ public ref struct BencodeDecoder
     /// <summary>Reads a canonical decimal number up to <paramref name="terminator"/> and skips the terminator.</summary>
     private long ReadDigits(byte terminator, bool allowNegative)
     {
-        // STUB: throw new NotImplementedException("Lesson 01 step 1 (strings): read the digits before the terminator into a long (value = value * 10 + digit), throw BencodeException for a non-digit, an empty number, a leading zero or an overflow, then skip the terminator. Step 2 adds the '-' sign.");
+        // STUB: throw new NotImplementedException("Lesson 01 step 1 (strings): a number is canonical base-ten digits up to a terminator: no leading zero, not empty, and never more than a long holds. Stuck? Lessons/01-Bencode/HINTS.md");
         // BEGIN SOLUTION
         int start = _position;
         bool negative = allowNegative && Peek() == (byte)'-';

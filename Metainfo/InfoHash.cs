@@ -42,7 +42,7 @@ public readonly struct InfoHash : IEquatable<InfoHash>
     // they appear in the file: hash the slice, never a re-encoding (BEP 3).
     public static InfoHash Compute(ReadOnlySpan<byte> infoDictionaryBytes)
     {
-        // STUB: throw new NotImplementedException("Lesson 02 step 2 (info hash): return new InfoHash(SHA1.HashData(infoDictionaryBytes)) — System.Security.Cryptography.SHA1 hashes the raw bytes of the info dictionary.");
+        // STUB: throw new NotImplementedException("Lesson 02 step 2 (info hash): BEP 3: the info hash is the SHA-1 of the info dictionary's bencoded bytes, exactly as they are in the file. Stuck? Lessons/02-Metainfo/HINTS.md");
         // BEGIN SOLUTION
         return new(System.Security.Cryptography.SHA1.HashData(infoDictionaryBytes));
         // END SOLUTION

@@ -78,7 +78,7 @@ public sealed class Torrent
     // LESSON 02-metainfo.piece-hashes: "pieces" holds one 20-byte SHA-1 per piece, back to back.
     public ReadOnlySpan<byte> PieceHash(int index)
     {
-        // STUB: throw new NotImplementedException("Lesson 02 step 3 (piece hashes): call CheckPiece(index), then return the 20 bytes of PieceHashes.Span that start at index * HashLength.");
+        // STUB: throw new NotImplementedException("Lesson 02 step 3 (piece hashes): \"pieces\" holds one 20-byte SHA-1 per piece, in order; a piece that does not exist is an ArgumentOutOfRangeException. Stuck? Lessons/02-Metainfo/HINTS.md");
         // BEGIN SOLUTION
         CheckPiece(index);
         return PieceHashes.Span.Slice(index * HashLength, HashLength);
@@ -89,7 +89,7 @@ public sealed class Torrent
     // LESSON 02-metainfo.piece-hashes: every piece is PieceLength long except the last, which holds what is left.
     public int PieceSize(int index)
     {
-        // STUB: throw new NotImplementedException("Lesson 02 step 3 (piece hashes): call CheckPiece(index); every piece but the last is PieceLength bytes, the last is LastPieceLength.");
+        // STUB: throw new NotImplementedException("Lesson 02 step 3 (piece hashes): every piece is PieceLength bytes except the last, which holds what is left. Stuck? Lessons/02-Metainfo/HINTS.md");
         // BEGIN SOLUTION
         CheckPiece(index);
         return index < PieceCount - 1 ? PieceLength : LastPieceLength;
@@ -100,7 +100,7 @@ public sealed class Torrent
     {
         get
         {
-            // STUB: throw new NotImplementedException("Lesson 02 step 3 (piece hashes): the last piece holds TotalLength minus the (PieceCount - 1) full pieces before it (compute in long).");
+            // STUB: throw new NotImplementedException("Lesson 02 step 3 (piece hashes): the last piece holds what the full pieces before it leave of TotalLength; torrents can be far larger than 2 GiB. Stuck? Lessons/02-Metainfo/HINTS.md");
             // BEGIN SOLUTION
             return (int)(TotalLength - (long)(PieceCount - 1) * PieceLength);
             // END SOLUTION

@@ -22,7 +22,7 @@ public static class TorrentParser
     // number of piece hashes matches the total length.
     public static Torrent Parse(ReadOnlyMemory<byte> bytes)
     {
-        // STUB: throw new NotImplementedException("Lesson 02 step 1 (parse): BencodeDecoder.Decode(bytes) (turn a BencodeException into a MetainfoException), take the \"info\" BDictionary, keep info.SourceBytes(bytes), read name/piece length/pieces/files with RequiredText, ReadPieceLength, ReadPieceHashes, ReadFiles, check the piece count, then return new Torrent(...) { Announce = OptionalText(top, \"announce\"), ... }.");
+        // STUB: throw new NotImplementedException("Lesson 02 step 1 (parse): a torrent is a bencoded dictionary holding an \"info\" dictionary; read its fields, keep the info dictionary's original bytes, check that the piece hashes cover the length, and report every problem as a MetainfoException. Stuck? Lessons/02-Metainfo/HINTS.md");
         // BEGIN SOLUTION
         BValue root;
         try

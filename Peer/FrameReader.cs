@@ -60,7 +60,7 @@ internal sealed class FrameReader : IDisposable
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ReadOnlyMemory<byte>> ReadFrameAsync(CancellationToken ct)
     {
-        // STUB: throw new NotImplementedException("Lesson 04 step 2 (framing): loop: Consume(); await FillAsync(4, ct); length = ReadUInt32BigEndian of _buffer at _start; 0 -> _consumed = 4, return empty (keep-alive); else await FillAsync(5, ct), keep = _checkLength(id byte at _start + 4, length); keep 0 -> await SkipAsync(4 + length, ct) and continue; else await FillAsync(4 + keep, ct), _consumed = 4 + keep, return _buffer.AsMemory(_start + 4, keep).");
+        // STUB: throw new NotImplementedException("Lesson 04 step 2 (framing): BEP 3: a message is a 4-byte big-endian length, then that many bytes; length 0 is a keep-alive; check a length before reading that much. Stuck? Lessons/04-Peer/HINTS.md");
         // BEGIN SOLUTION
         while (true)
         {

@@ -18,7 +18,7 @@ public static class MessageWriter
     // LESSON 04-peer.framing: a message is its length (4 bytes, big-endian, counting the id), the id, the payload.
     public static int Simple(Span<byte> destination, MessageId id)
     {
-        // STUB: throw new NotImplementedException("Lesson 04 step 2 (framing): write the length 1 (big-endian, 4 bytes), then the id byte; return 5, the bytes written.");
+        // STUB: throw new NotImplementedException("Lesson 04 step 2 (framing): a message is its length (4 bytes, big-endian, counting the id), the id, the payload. Stuck? Lessons/04-Peer/HINTS.md");
         // BEGIN SOLUTION
         BinaryPrimitives.WriteInt32BigEndian(destination, 1);
         destination[4] = (byte)id;
@@ -39,7 +39,7 @@ public static class MessageWriter
     // LESSON 04-peer.framing: request = length 13, id 6, then piece index, begin and length, each 4 bytes big-endian.
     public static int WithBlock(Span<byte> destination, MessageId id, BlockRequest block)
     {
-        // STUB: throw new NotImplementedException("Lesson 04 step 2 (framing): length 13, the id byte, then block.Piece, block.Begin, block.Length as 4-byte big-endian integers (BinaryPrimitives.WriteInt32BigEndian); return RequestLength (17).");
+        // STUB: throw new NotImplementedException("Lesson 04 step 2 (framing): request, cancel and reject carry index, begin and length, each 4 bytes big-endian. Stuck? Lessons/04-Peer/HINTS.md");
         // BEGIN SOLUTION
         BinaryPrimitives.WriteInt32BigEndian(destination, 13);
         destination[4] = (byte)id;

@@ -16,7 +16,7 @@ public static class AnnounceQuery
     // left, compact=1, event (if any), numwant, key and trackerid (if any); binary values percent-encoded.
     public static string Build(string announce, AnnounceRequest request, string? trackerId = null)
     {
-        // STUB: throw new NotImplementedException("Lesson 03 step 1 (announce URL): start from the announce URL, add '?' (or '&' if it already has a query), then info_hash=PercentEncode(request.InfoHash.Bytes)&peer_id=PercentEncode(request.PeerId.Bytes)&port=…&uploaded=…&downloaded=…&left=…&compact=1, &event=EventName(…) unless None, &numwant=…, &key=<8 hex digits>.");
+        // STUB: throw new NotImplementedException("Lesson 03 step 1 (announce URL): the announce URL with info_hash, peer_id, port, uploaded, downloaded, left, compact, event, numwant, key and trackerid as query parameters; binary values percent-encoded. Stuck? Lessons/03-Tracker/HINTS.md");
         // BEGIN SOLUTION
         var url = new StringBuilder(announce.Length + 300);
         // Some trackers put a passkey in the query already: ours go after it (BEP 3 leaves room for this).
@@ -54,7 +54,7 @@ public static class AnnounceQuery
     // LESSON 03-tracker.announce-url: each byte on its own: A-Z a-z 0-9 - . _ ~ as they are, any other byte as %XX.
     public static string PercentEncode(ReadOnlySpan<byte> bytes)
     {
-        // STUB: throw new NotImplementedException("Lesson 03 step 1 (announce URL): for each byte, append it as a char if IsUnreserved(b), else '%' and two upper-case hex digits (b >> 4, b & 0xF). Never encode the bytes as UTF-8 text first.");
+        // STUB: throw new NotImplementedException("Lesson 03 step 1 (announce URL): percent-encode each byte on its own: RFC 3986 unreserved characters as they are, every other byte as %XX. Stuck? Lessons/03-Tracker/HINTS.md");
         // BEGIN SOLUTION
         const string hex = "0123456789ABCDEF";
         var text = new StringBuilder(bytes.Length * 3);

@@ -19,7 +19,7 @@ public static class CompactPeers
     // LESSON 03-tracker.compact-peers: 6 bytes per IPv4 peer (4 address, 2 port, big-endian), 18 per IPv6 peer.
     public static List<IPEndPoint> Parse(ReadOnlySpan<byte> packed, AddressFamily family)
     {
-        // STUB: throw new NotImplementedException("Lesson 03 step 2 (compact peers): entry = 4 + 2 bytes (16 + 2 for IPv6); a length that is not a multiple of entry is a FormatException; for each entry: new IPAddress(address bytes), BinaryPrimitives.ReadUInt16BigEndian(port bytes); skip port 0.");
+        // STUB: throw new NotImplementedException("Lesson 03 step 2 (compact peers): BEP 23: 6 bytes per peer (4 of IPv4 address, 2 of port; 18 for IPv6), all in network (big-endian) order; a partial entry is a FormatException. Stuck? Lessons/03-Tracker/HINTS.md");
         // BEGIN SOLUTION
         int addressLength = family == AddressFamily.InterNetworkV6 ? 16 : 4;
         int entry = addressLength + 2;

@@ -54,7 +54,7 @@ public static class UdpTrackerProtocol
     // LESSON 03-tracker.udp: the 16-byte connect request: protocol id, action 0, transaction id, big-endian.
     public static byte[] ConnectRequest(int transaction)
     {
-        // STUB: throw new NotImplementedException("Lesson 03 step 3 (UDP): 16 bytes: WriteInt64BigEndian(ProtocolId) at 0, WriteInt32BigEndian(ActionConnect) at 8, WriteInt32BigEndian(transaction) at 12 (System.Buffers.Binary.BinaryPrimitives).");
+        // STUB: throw new NotImplementedException("Lesson 03 step 3 (UDP): BEP 15 connect request: the protocol id, action 0 (connect), our transaction id; 16 bytes, big-endian. Stuck? Lessons/03-Tracker/HINTS.md");
         // BEGIN SOLUTION
         var packet = new byte[ConnectRequestLength];
         BinaryPrimitives.WriteInt64BigEndian(packet, ProtocolId);
@@ -76,7 +76,7 @@ public static class UdpTrackerProtocol
     // LESSON 03-tracker.udp: the 98-byte announce request, laid out as in the table above.
     public static byte[] AnnounceRequest(long connectionId, int transaction, AnnounceRequest request)
     {
-        // STUB: throw new NotImplementedException("Lesson 03 step 3 (UDP): 98 bytes, big-endian, at these offsets: 0 connection id (8), 8 action 1 (4), 12 transaction (4), 16 info hash (20), 36 peer id (20), 56 downloaded (8), 64 left (8), 72 uploaded (8), 80 EventCode(event) (4), 84 IP 0 (4), 88 key (4), 92 num want (4, -1 = default), 96 port (2).");
+        // STUB: throw new NotImplementedException("Lesson 03 step 3 (UDP): BEP 15 announce request: 98 bytes, big-endian, laid out as in the table at the top of this file. Stuck? Lessons/03-Tracker/HINTS.md");
         // BEGIN SOLUTION
         var packet = new byte[AnnounceRequestLength];
         var span = packet.AsSpan();

@@ -85,21 +85,21 @@ public ref struct BencodeDecoder
     // are left, and return them as a slice of the input (no copy).
     private BString ReadString()
     {
-        throw new NotImplementedException("Lesson 01 step 1 (strings): read the length with ReadDigits(terminator: (byte)':', allowNegative: false), check that many bytes are left (else BencodeException), then return new BString(_input.Slice(_position, length)) and move _position past it.");
+        throw new NotImplementedException("Lesson 01 step 1 (strings): a byte string is <length>:<bytes>; give back exactly those bytes (binary, not text), and refuse a length longer than what is left. Stuck? Lessons/01-Bencode/HINTS.md");
     }
 
     // i<digits>e — "i-0e", leading zeros ("i03e") and an empty "ie" are not valid.
     // TODO(01-bencode.integers): skip the 'i', then read a signed number up to the 'e'.
     private BInteger ReadInteger()
     {
-        throw new NotImplementedException("Lesson 01 step 2 (integers): skip the 'i' (_position++), then return new BInteger(ReadDigits(terminator: (byte)'e', allowNegative: true)). Then finish the sign rules in ReadDigits.");
+        throw new NotImplementedException("Lesson 01 step 2 (integers): an integer is i<base-ten digits>e with an optional '-'; i-0e and leading zeros are invalid. Stuck? Lessons/01-Bencode/HINTS.md");
     }
 
     // l<values>e
     // TODO(01-bencode.lists): after the 'l', read values with ReadValue(depth + 1) until the 'e'.
     private BList ReadList(int depth)
     {
-        throw new NotImplementedException("Lesson 01 step 3 (lists): call EnterContainer(depth) to skip the 'l', then add ReadValue(depth + 1) to a new BList while Peek() is not 'e'; skip the 'e' and return the list.");
+        throw new NotImplementedException("Lesson 01 step 3 (lists): a list is l<values>e, and a value can be any bencode, lists included (within the nesting limit). Stuck? Lessons/01-Bencode/HINTS.md");
     }
 
     // d<key><value>...e — keys are byte strings. Unsorted keys are accepted (some real torrents
@@ -108,7 +108,7 @@ public ref struct BencodeDecoder
     // byte string, and a key seen twice is an error.
     private BDictionary ReadDictionary(int depth)
     {
-        throw new NotImplementedException("Lesson 01 step 4 (dictionaries): call EnterContainer(depth), then until Peek() is 'e': check the key starts with a digit, key = ReadString(), refuse a duplicate (dictionary.ContainsKey), dictionary.Append(key, ReadValue(depth + 1)). Skip the 'e'.");
+        throw new NotImplementedException("Lesson 01 step 4 (dictionaries): a dictionary is d<key><value>...e; every key is a byte string, a repeated key is an error, unsorted keys are accepted. Stuck? Lessons/01-Bencode/HINTS.md");
     }
 
     private void EnterContainer(int depth)
@@ -124,7 +124,7 @@ public ref struct BencodeDecoder
     /// <summary>Reads a canonical decimal number up to <paramref name="terminator"/> and skips the terminator.</summary>
     private long ReadDigits(byte terminator, bool allowNegative)
     {
-        throw new NotImplementedException("Lesson 01 step 1 (strings): read the digits before the terminator into a long (value = value * 10 + digit), throw BencodeException for a non-digit, an empty number, a leading zero or an overflow, then skip the terminator. Step 2 adds the '-' sign.");
+        throw new NotImplementedException("Lesson 01 step 1 (strings): a number is canonical base-ten digits up to a terminator: no leading zero, not empty, and never more than a long holds. Stuck? Lessons/01-Bencode/HINTS.md");
     }
 
     private static string Describe(byte b) =>

@@ -57,13 +57,13 @@ public static class BencodeEncoder
     /// <summary>Writes <paramref name="value"/> at the start of <paramref name="output"/>; returns the bytes written.</summary>
     private static int Write(BValue value, Span<byte> output)
     {
-        throw new NotImplementedException("Lesson 01 step 5 (encoding): switch on the value and return the bytes written: BString -> WriteString; BInteger -> 'i', WriteNumber, 'e'; BList -> 'l', Write each item at output[at..], 'e'; BDictionary -> 'd', then WriteString(key) and Write(value) for each entry of SortedByKey(dictionary), 'e'. (output is exactly EncodedLength(value) bytes.)");
+        throw new NotImplementedException("Lesson 01 step 5 (encoding): write the value in its bencode form: a string as <length>:<bytes>, an integer as i<digits>e, a list as l<items>e, a dictionary as d<key><value>...e with its keys in raw-byte order. Stuck? Lessons/01-Bencode/HINTS.md");
     }
 
     // TODO(01-bencode.encoding): BEP 3 wants dictionary keys sorted by their raw bytes (not as text).
     private static IReadOnlyList<KeyValuePair<BString, BValue>> SortedByKey(BDictionary dictionary)
     {
-        throw new NotImplementedException("Lesson 01 step 5 (encoding): return the entries sorted by key bytes: Array.Sort(dictionary.Entries.ToArray(), CompareKeys) compares with SequenceCompareTo, byte by byte.");
+        throw new NotImplementedException("Lesson 01 step 5 (encoding): BEP 3: dictionary keys appear in sorted order, sorted as raw strings (bytes), not as text. Stuck? Lessons/01-Bencode/HINTS.md");
     }
 
     private static int CompareKeys(KeyValuePair<BString, BValue> a, KeyValuePair<BString, BValue> b) =>

@@ -43,7 +43,7 @@ public readonly struct InfoHash : IEquatable<InfoHash>
     // they appear in the file: hash the slice, never a re-encoding (BEP 3).
     public static InfoHash Compute(ReadOnlySpan<byte> infoDictionaryBytes)
     {
-        throw new NotImplementedException("Lesson 02 step 2 (info hash): return new InfoHash(SHA1.HashData(infoDictionaryBytes)) — System.Security.Cryptography.SHA1 hashes the raw bytes of the info dictionary.");
+        throw new NotImplementedException("Lesson 02 step 2 (info hash): BEP 3: the info hash is the SHA-1 of the info dictionary's bencoded bytes, exactly as they are in the file. Stuck? Lessons/02-Metainfo/HINTS.md");
     }
 
     public bool Equals(InfoHash other) => Bytes.SequenceEqual(other.Bytes);

@@ -17,7 +17,7 @@ public static class AnnounceQuery
     // left, compact=1, event (if any), numwant, key and trackerid (if any); binary values percent-encoded.
     public static string Build(string announce, AnnounceRequest request, string? trackerId = null)
     {
-        throw new NotImplementedException("Lesson 03 step 1 (announce URL): start from the announce URL, add '?' (or '&' if it already has a query), then info_hash=PercentEncode(request.InfoHash.Bytes)&peer_id=PercentEncode(request.PeerId.Bytes)&port=…&uploaded=…&downloaded=…&left=…&compact=1, &event=EventName(…) unless None, &numwant=…, &key=<8 hex digits>.");
+        throw new NotImplementedException("Lesson 03 step 1 (announce URL): the announce URL with info_hash, peer_id, port, uploaded, downloaded, left, compact, event, numwant, key and trackerid as query parameters; binary values percent-encoded. Stuck? Lessons/03-Tracker/HINTS.md");
     }
 
     /// <summary>The word BEP 3 uses for an event; null for <see cref="AnnounceEvent.None"/>, which is sent as no event at all.</summary>
@@ -33,7 +33,7 @@ public static class AnnounceQuery
     // TODO(03-tracker.announce-url): each byte on its own: A-Z a-z 0-9 - . _ ~ as they are, any other byte as %XX.
     public static string PercentEncode(ReadOnlySpan<byte> bytes)
     {
-        throw new NotImplementedException("Lesson 03 step 1 (announce URL): for each byte, append it as a char if IsUnreserved(b), else '%' and two upper-case hex digits (b >> 4, b & 0xF). Never encode the bytes as UTF-8 text first.");
+        throw new NotImplementedException("Lesson 03 step 1 (announce URL): percent-encode each byte on its own: RFC 3986 unreserved characters as they are, every other byte as %XX. Stuck? Lessons/03-Tracker/HINTS.md");
     }
 
     private static bool IsUnreserved(byte b) =>

@@ -20,7 +20,7 @@ public static class CompactPeers
     // TODO(03-tracker.compact-peers): 6 bytes per IPv4 peer (4 address, 2 port, big-endian), 18 per IPv6 peer.
     public static List<IPEndPoint> Parse(ReadOnlySpan<byte> packed, AddressFamily family)
     {
-        throw new NotImplementedException("Lesson 03 step 2 (compact peers): entry = 4 + 2 bytes (16 + 2 for IPv6); a length that is not a multiple of entry is a FormatException; for each entry: new IPAddress(address bytes), BinaryPrimitives.ReadUInt16BigEndian(port bytes); skip port 0.");
+        throw new NotImplementedException("Lesson 03 step 2 (compact peers): BEP 23: 6 bytes per peer (4 of IPv4 address, 2 of port; 18 for IPv6), all in network (big-endian) order; a partial entry is a FormatException. Stuck? Lessons/03-Tracker/HINTS.md");
     }
 
     /// <summary>Packs the peers of one family (others are left out) into the compact format.</summary>

@@ -42,13 +42,13 @@ public static class HandshakeCodec
     // TODO(04-peer.handshake): 19, "BitTorrent protocol", 8 reserved bytes, info hash, peer id: 68 bytes.
     public static void Write(Span<byte> destination, InfoHash infoHash, PeerId peerId, PeerFeatures features)
     {
-        throw new NotImplementedException("Lesson 04 step 1 (handshake): destination[0] = 19; the ASCII bytes of Protocol at 1..20; ReservedBits.Write(features, destination[20..28]); infoHash.Bytes at 28..48; peerId.Bytes at 48..68.");
+        throw new NotImplementedException("Lesson 04 step 1 (handshake): BEP 3 handshake: the length 19, \"BitTorrent protocol\", 8 reserved bytes, the info hash, our peer id; 68 bytes. Stuck? Lessons/04-Peer/HINTS.md");
     }
 
     /// <summary>Checks the protocol string and reads the reserved bits and info hash of the first 48 bytes.</summary>
     // TODO(04-peer.handshake): check the length byte and protocol string, then read the reserved bits and info hash.
     public static (InfoHash InfoHash, PeerFeatures Features) ReadPrefix(ReadOnlySpan<byte> prefix)
     {
-        throw new NotImplementedException("Lesson 04 step 1 (handshake): if prefix[0] is not 19 or prefix[1..20] is not \"BitTorrent protocol\"u8, throw a PeerProtocolException; else return (new InfoHash(prefix[28..48]), ReservedBits.Read(prefix[20..28])).");
+        throw new NotImplementedException("Lesson 04 step 1 (handshake): refuse anything that does not start like a BitTorrent handshake; read the peer's info hash and extension bits. Stuck? Lessons/04-Peer/HINTS.md");
     }
 }

@@ -19,7 +19,7 @@ public static class MessageWriter
     // TODO(04-peer.framing): a message is its length (4 bytes, big-endian, counting the id), the id, the payload.
     public static int Simple(Span<byte> destination, MessageId id)
     {
-        throw new NotImplementedException("Lesson 04 step 2 (framing): write the length 1 (big-endian, 4 bytes), then the id byte; return 5, the bytes written.");
+        throw new NotImplementedException("Lesson 04 step 2 (framing): a message is its length (4 bytes, big-endian, counting the id), the id, the payload. Stuck? Lessons/04-Peer/HINTS.md");
     }
 
     /// <summary>Have, Suggest, AllowedFast: an id and a piece index.</summary>
@@ -35,7 +35,7 @@ public static class MessageWriter
     // TODO(04-peer.framing): request = length 13, id 6, then piece index, begin and length, each 4 bytes big-endian.
     public static int WithBlock(Span<byte> destination, MessageId id, BlockRequest block)
     {
-        throw new NotImplementedException("Lesson 04 step 2 (framing): length 13, the id byte, then block.Piece, block.Begin, block.Length as 4-byte big-endian integers (BinaryPrimitives.WriteInt32BigEndian); return RequestLength (17).");
+        throw new NotImplementedException("Lesson 04 step 2 (framing): request, cancel and reject carry index, begin and length, each 4 bytes big-endian. Stuck? Lessons/04-Peer/HINTS.md");
     }
 
     public static int Port(Span<byte> destination, ushort port)

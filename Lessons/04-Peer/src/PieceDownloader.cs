@@ -23,13 +23,13 @@ public sealed class PieceDownloader
     public async Task DownloadAsync(PeerConnection peer, int index, int length, ReadOnlyMemory<byte> expectedSha1,
         Memory<byte> destination, CancellationToken ct)
     {
-        throw new NotImplementedException("Lesson 04 step 3 (one piece): SendInterestedAsync; loop until every block of BlocksOf(index, length) arrived: when !peer.PeerChoking, SendRequestsAsync for up to PipelineDepth blocks not yet in flight; ReceiveAsync; copy a Piece's Payload to destination[message.Begin..]. Then SHA1.HashData(destination.Span[..length]) must equal expectedSha1, else PeerProtocolException.");
+        throw new NotImplementedException("Lesson 04 step 3 (one piece): interested, wait for the unchoke, keep several 16 KiB requests in flight, put each block in its place, ask again for blocks that will not come, then check the piece's SHA-1. Stuck? Lessons/04-Peer/HINTS.md");
     }
 
     /// <summary>The 16 KiB blocks of a piece; the last one may be shorter.</summary>
     // TODO(04-peer.one-piece): a piece is fetched in blocks of 16 KiB (WireLimits.BlockLength); the last may be shorter.
     public static IEnumerable<BlockRequest> BlocksOf(int index, int length)
     {
-        throw new NotImplementedException("Lesson 04 step 3 (one piece): yield new BlockRequest(index, begin, Math.Min(WireLimits.BlockLength, length - begin)) for begin = 0, 16384, 32768, ... below length.");
+        throw new NotImplementedException("Lesson 04 step 3 (one piece): a piece is requested in blocks of 16 KiB; the last block may be shorter. Stuck? Lessons/04-Peer/HINTS.md");
     }
 }

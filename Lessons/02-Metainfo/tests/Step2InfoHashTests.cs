@@ -10,6 +10,7 @@ namespace MeTorrent.Tests.Metainfo.Lesson;
 public class Step2InfoHashTests
 {
     private const string Announce = "http://127.0.0.1:6969/announce";
+    private const string Rule = "Step 1 (parse) reads it; step 2 hashes its info dictionary.";
 
     [Test]
     public void ComputeIsTheSha1OfTheGivenBytes()
@@ -24,7 +25,7 @@ public class Step2InfoHashTests
     {
         var sample = LessonTorrent.SingleFile(Announce, "sample.txt", 32768, LessonTorrent.Content(92063));
         string expected = Convert.ToHexStringLower(SHA1.HashData(sample.InfoBytes));
-        Assert.That(Torrent.Parse(sample.Bytes).InfoHash.Hex, Is.EqualTo(expected),
+        Assert.That(LessonTorrent.ParseValid(sample.Bytes, Rule).InfoHash.Hex, Is.EqualTo(expected),
             "the info hash is SHA1.HashData(info bytes): the bytes from 'd' to the matching 'e' of the info dictionary");
     }
 
@@ -33,15 +34,15 @@ public class Step2InfoHashTests
     {
         var sample = LessonTorrent.SingleFile(Announce, "sample.txt", 32768, LessonTorrent.Content(5000), infoKeysSorted: false);
         string expected = Convert.ToHexStringLower(SHA1.HashData(sample.InfoBytes));
-        Assert.That(Torrent.Parse(sample.Bytes).InfoHash.Hex, Is.EqualTo(expected),
+        Assert.That(LessonTorrent.ParseValid(sample.Bytes, Rule).InfoHash.Hex, Is.EqualTo(expected),
             "this info dictionary has unsorted keys: re-encoding it would sort them and change the hash; hash the bytes as they were");
     }
 
     [Test]
     public void DiffersBetweenTorrents()
     {
-        var a = Torrent.Parse(LessonTorrent.SingleFile(Announce, "a.txt", 16384, LessonTorrent.Content(100)).Bytes);
-        var b = Torrent.Parse(LessonTorrent.SingleFile(Announce, "b.txt", 16384, LessonTorrent.Content(100)).Bytes);
+        var a = LessonTorrent.ParseValid(LessonTorrent.SingleFile(Announce, "a.txt", 16384, LessonTorrent.Content(100)).Bytes, Rule);
+        var b = LessonTorrent.ParseValid(LessonTorrent.SingleFile(Announce, "b.txt", 16384, LessonTorrent.Content(100)).Bytes, Rule);
         Assert.That(a.InfoHash, Is.Not.EqualTo(b.InfoHash), "two torrents that differ only in their name have different info hashes");
         Assert.That(a.InfoHash.Bytes.Length, Is.EqualTo(20), "an info hash is 20 bytes (SHA-1)");
     }
@@ -50,8 +51,8 @@ public class Step2InfoHashTests
     public void IgnoresFieldsOutsideTheInfoDictionary()
     {
         var content = LessonTorrent.Content(100);
-        var a = Torrent.Parse(LessonTorrent.SingleFile("http://127.0.0.1:1/announce", "x", 16384, content).Bytes);
-        var b = Torrent.Parse(LessonTorrent.SingleFile("http://127.0.0.1:2/announce", "x", 16384, content).Bytes);
+        var a = LessonTorrent.ParseValid(LessonTorrent.SingleFile("http://127.0.0.1:1/announce", "x", 16384, content).Bytes, Rule);
+        var b = LessonTorrent.ParseValid(LessonTorrent.SingleFile("http://127.0.0.1:2/announce", "x", 16384, content).Bytes, Rule);
         Assert.That(a.InfoHash, Is.EqualTo(b.InfoHash), "the tracker URL is outside the info dictionary, so it does not change the info hash");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using MeTorrent.Bencode;
+using MeTorrent.Tests.Support;
 
 namespace MeTorrent.Tests.Bencode.Lesson;
 
@@ -14,4 +15,12 @@ internal static class LessonBencode
     public static BValue Decode(string bencode) => BencodeDecoder.Decode(Bytes(bencode));
 
     public static string Encode(BValue value) => Text(BencodeEncoder.Encode(value));
+
+    /// <summary>Decodes input that is valid bencode: an exception from the decoder fails the test naming <paramref name="rule"/>.</summary>
+    public static BValue DecodeValid(string bencode, string rule) =>
+        LessonAssert.Valid(() => Decode(bencode), $"\"{bencode}\" is valid bencode. {rule}");
+
+    /// <summary>Encodes a value: an exception from the encoder fails the test naming <paramref name="rule"/>.</summary>
+    public static string EncodeValid(BValue value, string rule) =>
+        LessonAssert.Valid(() => Encode(value), $"Step 5 (encoding): {rule}");
 }

@@ -15,7 +15,7 @@ public class Step2CompactPeerTests
     public void ReadsIPv4Peers()
     {
         byte[] packed = [127, 0, 0, 1, 0x1A, 0xE1, 127, 0, 0, 2, 0xC8, 0xD5];
-        Assert.That(CompactPeers.Parse(packed, AddressFamily.InterNetwork),
+        Assert.That(LessonAssert.Valid(() => CompactPeers.Parse(packed, AddressFamily.InterNetwork), "Step 2 (compact peers): 12 bytes are two IPv4 peers of 6 bytes each."),
             Is.EqualTo(new[] { IPEndPoint.Parse("127.0.0.1:6881"), IPEndPoint.Parse("127.0.0.2:51413") }),
             "6 bytes per peer: 4 bytes of address, then the port in 2 bytes, big-endian (0x1AE1 = 6881)");
     }

@@ -18,10 +18,13 @@ internal sealed class FakePeer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(20));
     private readonly Task _run;
+    private readonly bool _fast;
 
-    public FakePeer(byte[] infoHash, Func<FakePeer, NetworkStream, CancellationToken, Task> script)
+    /// <param name="fast">announce the fast extension (BEP 6: reserved byte 7, bit 0x04), so that reject messages are allowed</param>
+    public FakePeer(byte[] infoHash, Func<FakePeer, NetworkStream, CancellationToken, Task> script, bool fast = false)
     {
         InfoHash = infoHash;
+        _fast = fast;
         _listener.Start();
         _run = RunAsync(script);
     }
@@ -44,7 +47,10 @@ internal sealed class FakePeer : IAsyncDisposable
             client.NoDelay = true;
             var stream = client.GetStream();
             ReceivedHandshake = await ReadExactlyAsync(stream, 68, _stop.Token);
-            await stream.WriteAsync(HandshakeBytes(InfoHash, Id), _stop.Token);
+            byte[] handshake = HandshakeBytes(InfoHash, Id);
+            if (_fast)
+                handshake[27] |= 0x04;
+            await stream.WriteAsync(handshake, _stop.Token);
             await script(this, stream, _stop.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
@@ -103,7 +109,8 @@ internal sealed class FakePeer : IAsyncDisposable
     /// Seeds <paramref name="content"/> cut in pieces of <paramref name="pieceLength"/>: bitfield (all
     /// pieces), unchoke, then a piece message for each request. <paramref name="corrupt"/> flips a byte of
     /// every block; <paramref name="holdUntil"/> answers nothing until that many requests are waiting;
-    /// <paramref name="has"/> limits the pieces it announces (all by default).
+    /// <paramref name="has"/> limits the pieces it announces (all by default); like a real peer, it never
+    /// answers a request for a piece it does not have.
     /// </summary>
     public static Func<FakePeer, NetworkStream, CancellationToken, Task> Seed(byte[] content, int pieceLength, bool corrupt = false,
         int holdUntil = 1, Func<int, bool>? has = null) =>
@@ -129,6 +136,8 @@ internal sealed class FakePeer : IAsyncDisposable
                 foreach (byte[] request in waiting)
                 {
                     int index = BinaryPrimitives.ReadInt32BigEndian(request);
+                    if (!(has?.Invoke(index) ?? true))
+                        continue;
                     int begin = BinaryPrimitives.ReadInt32BigEndian(request.AsSpan(4));
                     int length = BinaryPrimitives.ReadInt32BigEndian(request.AsSpan(8));
                     byte[] block = content.AsSpan(index * pieceLength + begin, length).ToArray();
@@ -139,6 +148,25 @@ internal sealed class FakePeer : IAsyncDisposable
                 waiting.Clear();
             }
         };
+
+    /// <summary>Sends the piece message that answers <paramref name="request"/> (a request's 12-byte payload).</summary>
+    public static Task AnswerAsync(NetworkStream stream, byte[] content, int pieceLength, byte[] request, CancellationToken ct)
+    {
+        int index = BinaryPrimitives.ReadInt32BigEndian(request);
+        int begin = BinaryPrimitives.ReadInt32BigEndian(request.AsSpan(4));
+        int length = BinaryPrimitives.ReadInt32BigEndian(request.AsSpan(8));
+        byte[] block = content.AsSpan(index * pieceLength + begin, length).ToArray();
+        return stream.WriteAsync(Message(7, [.. Int(index), .. Int(begin), .. block]), ct).AsTask();
+    }
+
+    /// <summary>Reads and records every message that has already arrived, without waiting for more.</summary>
+    public async Task<List<(byte Id, byte[] Payload)>> DrainAsync(NetworkStream stream, CancellationToken ct)
+    {
+        var messages = new List<(byte Id, byte[] Payload)>();
+        while (stream.DataAvailable && await ReadMessageAsync(stream, ct) is { } message)
+            messages.Add(message);
+        return messages;
+    }
 
     public static async Task<byte[]> ReadExactlyAsync(Stream stream, int count, CancellationToken ct)
     {

@@ -24,6 +24,19 @@ internal static class LessonTracker
             .ToDictionary(pair => pair[0], pair => pair.Length > 1 ? pair[1] : "");
     }
 
+    /// <summary>
+    /// <paramref name="encoded"/> with the hex digits of every %XX upper-cased. RFC 3986 (2.1) makes "%ab" and
+    /// "%AB" the same octet and says producers "should use uppercase hexadecimal digits", so the tests
+    /// compare this form: either case passes, the reference writes upper case.
+    /// </summary>
+    public static string UpperHex(string encoded) =>
+        System.Text.RegularExpressions.Regex.Replace(encoded, "%[0-9a-fA-F]{2}", m => m.Value.ToUpperInvariant());
+
+    /// <summary>Builds an announce URL: an exception from Build fails the test naming the rule of step 1.</summary>
+    public static string BuildValid(string announce, AnnounceRequest request, string? trackerId = null) =>
+        MeTorrent.Tests.Support.LessonAssert.Valid(() => AnnounceQuery.Build(announce, request, trackerId),
+            "Step 1 (announce URL): the announce URL, '?' (or '&'), then every parameter as name=value joined by '&'.");
+
     /// <summary>A request for a swarm of its own with a fresh peer id, for announces to a real tracker.</summary>
     public static AnnounceRequest Fresh(InfoHash infoHash, int port) =>
         Request(port, AnnounceEvent.Started, infoHash, PeerId.Generate());

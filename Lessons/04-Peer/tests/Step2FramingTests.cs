@@ -34,7 +34,6 @@ public class Step2FramingTests
     {
         await using var peer = new FakePeer(InfoHashBytes, async (_, stream, ct) =>
         {
-            await stream.WriteAsync((byte[])[0, 0, 0, 0], ct); // keep-alive
             await stream.WriteAsync(FakePeer.Message(5, 0b1010_0000), ct); // bitfield: pieces 0 and 2 of 3
             await stream.WriteAsync(FakePeer.Message(4, FakePeer.Int(1)), ct); // have piece 1
             await stream.WriteAsync(FakePeer.Message(1), ct); // unchoke
@@ -42,14 +41,52 @@ public class Step2FramingTests
         });
         await using var connection = await ConnectAsync(peer, pieceCount: 3, Timeout());
 
-        Assert.That((await connection.ReceiveAsync(Timeout())).Id, Is.EqualTo(MessageId.KeepAlive), "a length of 0 is a keep-alive: no id, no payload");
-        var bitfield = await connection.ReceiveAsync(Timeout());
-        Assert.That(bitfield.Id, Is.EqualTo(MessageId.Bitfield), "next: length 2, id 5 (bitfield), 1 byte of bits");
-        var have = await connection.ReceiveAsync(Timeout());
+        var bitfield = await ReceiveValidAsync(connection, "length 2, id 5 (bitfield), 1 byte of bits");
+        Assert.That(bitfield.Id, Is.EqualTo(MessageId.Bitfield), "first: length 2, id 5 (bitfield), 1 byte of bits");
+        var have = await ReceiveValidAsync(connection, "length 5, id 4 (have), piece index 1");
         Assert.That((have.Id, have.Index), Is.EqualTo((MessageId.Have, 1)), "next: length 5, id 4 (have), piece index 1");
-        Assert.That((await connection.ReceiveAsync(Timeout())).Id, Is.EqualTo(MessageId.Unchoke), "next: length 1, id 1 (unchoke)");
+        Assert.That((await ReceiveValidAsync(connection, "length 1, id 1 (unchoke)")).Id, Is.EqualTo(MessageId.Unchoke), "next: length 1, id 1 (unchoke)");
         Assert.That(connection.PeerChoking, Is.False, "after an unchoke the peer no longer chokes us");
         Assert.That(connection.PeerPieces.SetCount, Is.EqualTo(3), "the bitfield (pieces 0, 2) and the have (piece 1) add up to all 3 pieces");
+    }
+
+    [Test]
+    public async Task ReadsAKeepAlive()
+    {
+        await using var peer = new FakePeer(InfoHashBytes, async (_, stream, ct) =>
+        {
+            await stream.WriteAsync((byte[])[0, 0, 0, 0], ct); // keep-alive
+            await stream.WriteAsync(FakePeer.Message(4, FakePeer.Int(2)), ct); // have piece 2
+            await Task.Delay(System.Threading.Timeout.Infinite, ct);
+        });
+        await using var connection = await ConnectAsync(peer, pieceCount: 3, Timeout());
+        var keepAlive = await ReceiveValidAsync(connection, "a keep-alive: the 4 bytes 00 00 00 00, a length of 0 with no id after it");
+        Assert.That(keepAlive.Id, Is.EqualTo(MessageId.KeepAlive),
+            "keep-alive: a length of 0 is a whole message with no id and no payload; return an empty frame and read no further");
+        var have = await ReceiveValidAsync(connection, "after the keep-alive, a have (length 5, id 4, piece 2)");
+        Assert.That((have.Id, have.Index), Is.EqualTo((MessageId.Have, 2)),
+            "after a keep-alive the next frame starts right after its 4 bytes: consume exactly 4 bytes for the keep-alive");
+    }
+
+    [TestCase(0x80000000u, TestName = "RejectsAFrameLengthOf2Pow31")]
+    [TestCase(0xFFFFFFFFu, TestName = "RejectsAFrameLengthOf2Pow32Minus1")]
+    public async Task RejectsAFrameLengthOf2GiBOrMore(uint length)
+    {
+        await using var peer = new FakePeer(InfoHashBytes, async (_, stream, ct) =>
+        {
+            byte[] frame = [0, 0, 0, 0, 99, 0, 0, 0, 0, 0, 0, 0, 0];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame, length);
+            await stream.WriteAsync(frame, ct); // an unknown message id 99 that claims 2 GiB or more
+            await Task.Delay(System.Threading.Timeout.Infinite, ct);
+        });
+        // Not `await using`: code that reads the length as an int may spin for ever on the frame (a skip of a
+        // negative length skips nothing); the test then fails after 5 s and leaves that connection behind.
+        var connection = await ConnectAsync(peer, pieceCount: 3, Timeout());
+        var receive = Task.Run(async () => await connection.ReceiveAsync(ShortTimeout()));
+        Assert.That(async () => await receive.WaitAsync(TimeSpan.FromSeconds(5)), Throws.TypeOf<PeerProtocolException>(),
+            $"a frame length of {length} (0x{length:X8}): the length is an unsigned 32-bit number; read as an int it is negative " +
+            "and slips past every \"too long\" check (and a skip of a negative length never ends). Refuse a length of 2^31 or more with a PeerProtocolException");
+        await connection.DisposeAsync();
     }
 
     [Test]
@@ -66,7 +103,7 @@ public class Step2FramingTests
             await Task.Delay(System.Threading.Timeout.Infinite, ct);
         });
         await using var connection = await ConnectAsync(peer, pieceCount: 3, Timeout());
-        var have = await connection.ReceiveAsync(Timeout());
+        var have = await ReceiveValidAsync(connection, "a have (length 5, id 4, piece 2) that arrives one byte at a time");
         Assert.That((have.Id, have.Index), Is.EqualTo((MessageId.Have, 2)),
             "TCP is a stream, not messages: one read may return 1 byte of a message; keep reading until the whole frame is there (FillAsync)");
     }
@@ -101,4 +138,8 @@ public class Step2FramingTests
         Assert.That((BinaryPrimitives.ReadInt32BigEndian(payload), BinaryPrimitives.ReadInt32BigEndian(payload.AsSpan(4)), BinaryPrimitives.ReadInt32BigEndian(payload.AsSpan(8))),
             Is.EqualTo((2, 16384, 1000)), "for piece 2, 1000 bytes at 16384");
     }
+
+    private static Task<PeerMessage> ReceiveValidAsync(PeerConnection connection, string what) =>
+        MeTorrent.Tests.Support.LessonAssert.ValidAsync(async () => await connection.ReceiveAsync(Timeout()),
+            $"Step 2 (framing): the peer sent {what}.");
 }

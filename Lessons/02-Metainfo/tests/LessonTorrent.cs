@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using MeTorrent.Metainfo;
+using MeTorrent.Tests.Support;
 
 namespace MeTorrent.Tests.Metainfo.Lesson;
 
@@ -66,16 +68,22 @@ internal sealed class LessonTorrent
         return Wrap(announce, info.ToArray());
     }
 
-    /// <summary>Wraps raw info dictionary bytes in a torrent with an announce URL.</summary>
-    public static LessonTorrent Wrap(string announce, byte[] info)
+    /// <summary>Wraps raw info dictionary bytes in a torrent with an announce URL (and <paramref name="extra"/> bencoded keys and values).</summary>
+    public static LessonTorrent Wrap(string announce, byte[] info, byte[]? extra = null)
     {
         var torrent = new MemoryStream();
-        Write(torrent, "d8:announce" + Str(announce) + "4:info");
+        Write(torrent, "d8:announce" + Str(announce));
+        torrent.Write(extra ?? []); // more top-level keys: they sort between "announce" and "info"
+        Write(torrent, "4:info");
         int infoStart = (int)torrent.Length;
         torrent.Write(info);
         Write(torrent, "e");
         return new LessonTorrent { Bytes = torrent.ToArray(), InfoStart = infoStart, InfoLength = info.Length };
     }
+
+    /// <summary>Parses a torrent that is valid: an exception from Parse fails the test naming <paramref name="rule"/>.</summary>
+    public static Torrent ParseValid(byte[] bytes, string rule) =>
+        LessonAssert.Valid(() => Torrent.Parse(bytes), $"This torrent is valid. {rule}");
 
     public static byte[] Ascii(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -12,7 +12,7 @@ public class Step4DictionaryTests
     [Test]
     public void DecodesTheCourseExample()
     {
-        var value = Decode("d3:foo3:bar5:helloi52ee");
+        var value = DecodeValid("d3:foo3:bar5:helloi52ee", "Step 4 (dictionaries): read key (a string) and value pairs until the 'e', then skip the 'e'.");
         Assert.That(value, Is.TypeOf<BDictionary>(), "\"d...e\" is a dictionary");
         Assert.That(BencodeJson.ToJson(value), Is.EqualTo("{\"foo\":\"bar\",\"hello\":52}"),
             "\"d3:foo3:bar5:helloi52ee\" maps \"foo\" to \"bar\" and \"hello\" to 52");
@@ -21,7 +21,7 @@ public class Step4DictionaryTests
     [Test]
     public void LooksUpValuesByKey()
     {
-        var dictionary = (BDictionary)Decode("d4:spaml1:a1:bee");
+        var dictionary = (BDictionary)DecodeValid("d4:spaml1:a1:bee", "Step 4 (dictionaries): a value can be a list; read it with ReadValue.");
         Assert.That(dictionary["spam"], Is.TypeOf<BList>(), "dictionary[\"spam\"] is the list stored under the key \"spam\"");
         Assert.That(dictionary.Count, Is.EqualTo(1), "one key, one entry");
     }
@@ -29,16 +29,23 @@ public class Step4DictionaryTests
     [Test]
     public void DecodesTheEmptyDictionary()
     {
-        Assert.That(((BDictionary)Decode("de")).Count, Is.Zero, "\"de\" is a dictionary with no entries");
+        Assert.That(((BDictionary)DecodeValid("de", "Step 4 (dictionaries): a dictionary may be empty: check for the 'e' before reading a key.")).Count, Is.Zero, "\"de\" is a dictionary with no entries");
     }
 
     [Test]
     public void RemembersWhereANestedDictionaryStood()
     {
         byte[] input = Bytes("d4:infod4:name1:xe5:otheri1ee");
-        var info = ((BDictionary)BencodeDecoder.Decode(input))["info"]!;
+        var info = ((BDictionary)LessonAssert.Valid(() => BencodeDecoder.Decode(input), "Step 4 (dictionaries): \"d4:infod4:name1:xe5:otheri1ee\" is valid bencode."))["info"]!;
         Assert.That(Text(info.SourceBytes(input).Span), Is.EqualTo("d4:name1:xe"),
             "values decoded with ReadValue remember their original bytes; lesson 02 hashes the info dictionary's bytes this way");
+    }
+
+    [Test]
+    public void AcceptsKeysThatAreNotSorted()
+    {
+        var value = DecodeValid("d1:bi1e1:ai2ee", "Step 4 (dictionaries): BEP 3 asks writers to sort keys, but real torrents break the rule; decode unsorted keys, never refuse them.");
+        Assert.That(BencodeJson.ToJson(value), Is.EqualTo("{\"b\":1,\"a\":2}"), "the entries keep the order of the input");
     }
 
     [Test]

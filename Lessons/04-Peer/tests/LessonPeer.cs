@@ -24,15 +24,22 @@ internal static class LessonPeer
     public static Task<PeerConnection> ConnectAsync(FakePeer peer, int pieceCount, CancellationToken ct) =>
         PeerConnection.ConnectAsync(peer.EndPoint, SampleInfoHash, OurId, Options(pieceCount), ct);
 
-    public static PeerConnectionOptions Options(int pieceCount) => new()
+    /// <summary>Connects announcing the fast extension (BEP 6), to a peer made with <c>fast: true</c>.</summary>
+    public static Task<PeerConnection> ConnectFastAsync(FakePeer peer, int pieceCount, CancellationToken ct) =>
+        PeerConnection.ConnectAsync(peer.EndPoint, SampleInfoHash, OurId, Options(pieceCount, PeerFeatures.Fast), ct);
+
+    public static PeerConnectionOptions Options(int pieceCount, PeerFeatures features = PeerFeatures.None) => new()
     {
         PieceCount = pieceCount,
-        Features = PeerFeatures.None,
+        Features = features,
         ConnectTimeout = TimeSpan.FromSeconds(5),
         HandshakeTimeout = TimeSpan.FromSeconds(5),
         ReadTimeout = TimeSpan.FromSeconds(5),
         WriteTimeout = TimeSpan.FromSeconds(5),
     };
+
+    /// <summary>Cancels after 3 s: for a test whose wrong answer is to wait for ever.</summary>
+    public static CancellationToken ShortTimeout() => new CancellationTokenSource(TimeSpan.FromSeconds(3)).Token;
 
     /// <summary>Cancels after 10 s: no test waits on a peer for longer.</summary>
     public static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token;

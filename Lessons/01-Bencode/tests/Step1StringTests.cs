@@ -12,7 +12,7 @@ public class Step1StringTests
     [Test]
     public void DecodesAString()
     {
-        var value = Decode("5:hello");
+        var value = DecodeValid("5:hello", "Step 1 (strings): read the length up to the ':', then exactly that many bytes.");
         Assert.That(value, Is.TypeOf<BString>(), "\"5:hello\" starts with a digit, so it is a byte string");
         Assert.That(((BString)value).Text, Is.EqualTo("hello"), "\"5:hello\": read the length 5 up to ':', then take exactly 5 bytes");
     }
@@ -20,21 +20,21 @@ public class Step1StringTests
     [Test]
     public void DecodesALengthOfSeveralDigits()
     {
-        var value = (BString)Decode("12:hello world!");
+        var value = (BString)DecodeValid("12:hello world!", "Step 1 (strings): a length may have several digits.");
         Assert.That(value.Text, Is.EqualTo("hello world!"), "the length may have several digits: 12 means twelve bytes");
     }
 
     [Test]
     public void DecodesTheEmptyString()
     {
-        var value = (BString)Decode("0:");
+        var value = (BString)DecodeValid("0:", "Step 1 (strings): a length of 0 is allowed (a single zero is not a leading zero).");
         Assert.That(value.Bytes.Length, Is.Zero, "\"0:\" is the empty string: a length of 0 and no bytes");
     }
 
     [Test]
     public void KeepsBinaryBytesAsTheyAre()
     {
-        var value = (BString)Decode("4:\u0000\u00ff\u0080:");
+        var value = (BString)DecodeValid("4:\u0000\u00ff\u0080:", "Step 1 (strings): the bytes of a string can be anything, even ':'; take exactly the length's number of bytes.");
         Assert.That(value.Bytes.ToArray(), Is.EqualTo(new byte[] { 0x00, 0xff, 0x80, (byte)':' }),
             "strings are bytes, not text: piece hashes are binary, so copy the bytes without decoding them");
     }
@@ -72,6 +72,14 @@ public class Step1StringTests
     {
         Assert.That(() => Decode("99999999999999999999:x"), Throws.TypeOf<BencodeException>(),
             "a length that does not fit in a long must be refused, not wrap around");
+    }
+
+    [TestCase("18446744073709551617:x", TestName = "RejectsALengthThatWrapsAroundTo1")]
+    [TestCase("36893488147419103233:x", TestName = "RejectsALengthFarPastTheLimit")]
+    public void RejectsALengthThatWrapsAround(string bencode)
+    {
+        Assert.That(() => Decode(bencode), Throws.TypeOf<BencodeException>(),
+            $"\"{bencode}\": the length is far more than a long holds; multiplied by 10 without a check it wraps around to 1 and \"reads\" the \"x\". Check before each multiplication that the value still fits (step 1, strings)");
     }
 
     [Test]

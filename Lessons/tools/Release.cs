@@ -1,0 +1,230 @@
+using System.Text.RegularExpressions;
+
+namespace MeTorrent.Lessons.Tool;
+
+/// <summary>
+/// `release &lt;folder&gt;`: writes the repository an instructor hands to students. Per lesson: the lesson text,
+/// the hints, the stubs (src/), the tests (tests/) and the stage's provided files (provided/: the files of the
+/// stage's project that carry no lesson markers, which compile into the same assembly as the student's code).
+/// Everything else — the earlier and later stages, the CLI — ships as compiled Release assemblies without
+/// debug symbols (lib/), so no solution's source is in the release and no stack trace leads into one.
+/// Works for any Lessons/NN-Stage folder with a Lesson*.csproj (LessonInfo).
+/// </summary>
+public static class Release
+{
+    public static int Write(string root, string folder)
+    {
+        string target = Path.GetFullPath(folder);
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            throw new MarkerException($"{target} is not empty: give release a new or empty folder");
+        var lessons = LessonInfo.All(root);
+        string lib = Path.Combine(target, "lib");
+        Directory.CreateDirectory(lib);
+
+        // The reference, compiled: every lesson's reference project (and what it references), Release, no symbols.
+        foreach (string project in lessons.Select(l => l.ReferenceProject).Append("Download/Download.csproj").Distinct())
+        {
+            string log = Mutants.Dotnet(root, ["build", project, "-c", "Release", "-o", lib, "-p:DebugType=none", "-p:UseAppHost=false"]);
+            if (!log.Contains("Build succeeded", StringComparison.Ordinal))
+                throw new MarkerException($"building {project} failed:\n{string.Join('\n', log.Split('\n').Where(l => l.Contains("error")).Take(10))}");
+        }
+        foreach (string file in Directory.EnumerateFiles(lib).Where(f => !f.EndsWith(".dll", StringComparison.Ordinal)))
+            File.Delete(file);
+
+        string lessonsDir = Path.Combine(target, "Lessons");
+        Directory.CreateDirectory(Path.Combine(lessonsDir, "Support"));
+        File.Copy(Path.Combine(root, "Directory.Build.props"), Path.Combine(target, "Directory.Build.props"));
+        foreach (string support in new[] { "StageAttribute.cs", "LessonAssert.cs" })
+            File.Copy(Path.Combine(root, "Tests", "Support", support), Path.Combine(lessonsDir, "Support", support));
+        File.WriteAllText(Path.Combine(lessonsDir, "Lesson.targets"), LessonTargets);
+        File.WriteAllText(Path.Combine(lessonsDir, "Stub.targets"), StubTargets);
+        // The course text for students: everything before the instructor's and the maintainers' sections.
+        string course = File.ReadAllText(Path.Combine(root, "Lessons", "README.md"));
+        int cut = course.IndexOf("\n## How an instructor", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(lessonsDir, "README.md"), cut < 0 ? course : course[..(cut + 1)]);
+        File.WriteAllText(Path.Combine(target, "README.md"), StudentReadme(lessons));
+        File.WriteAllText(Path.Combine(target, ".gitignore"), "bin/\nobj/\nTestResults/\n*.trx\n/swarm.torrent\n/lesson02.torrent\n/piece-0\n");
+        WriteCli(root, Path.Combine(lessonsDir, "cli"));
+
+        foreach (var lesson in lessons)
+            WriteLesson(root, lesson, Path.Combine(lessonsDir, lesson.Folder));
+
+        int leaks = CheckNoSolutions(root, target, lessons);
+        Console.WriteLine($"released {lessons.Count} lessons to {target}: lib/ holds {Directory.GetFiles(lib).Length} compiled assemblies");
+        return leaks == 0 ? 0 : 1;
+    }
+
+    private static void WriteLesson(string root, LessonInfo lesson, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        foreach (string text in new[] { "README.md", "HINTS.md" })
+            if (File.Exists(Path.Combine(lesson.Directory, text)))
+                File.Copy(Path.Combine(lesson.Directory, text), Path.Combine(dir, text));
+
+        // src/: the stubs, and the student's project with the earlier stages as compiled assemblies.
+        var studentFiles = lesson.StudentFiles().ToHashSet(StringComparer.Ordinal);
+        string src = Path.Combine(dir, lesson.StudentFolder);
+        foreach (string file in studentFiles)
+            CopyTo(Path.Combine(lesson.Directory, lesson.StudentFolder, file), Path.Combine(src, file));
+        var earlier = Closure(root, lesson.ReferenceProject).Skip(1).ToList(); // the stages this one builds on
+        File.WriteAllText(Path.Combine(dir, lesson.StudentProject), StudentProject(File.ReadAllText(Path.Combine(lesson.Directory, lesson.StudentProject)), earlier));
+
+        // provided/: the stage's files without markers, compiled with the student's (same assembly).
+        string reference = Path.Combine(root, lesson.ReferenceFolder);
+        foreach (string file in Directory.EnumerateFiles(reference, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(reference, file).Replace('\\', '/');
+            if (relative.StartsWith("bin/", StringComparison.Ordinal) || relative.StartsWith("obj/", StringComparison.Ordinal) || studentFiles.Contains(relative))
+                continue;
+            CopyTo(file, Path.Combine(dir, "provided", relative));
+        }
+
+        // tests/: the lesson's tests, and the files its project links from elsewhere (another lesson's fake peer).
+        string testProject = File.ReadAllText(lesson.TestProject);
+        string stage = Regex.Match(testProject, "<LessonStage>(.*?)</LessonStage>").Groups[1].Value;
+        string tests = Directory.Exists(Path.Combine(lesson.Directory, "tests"))
+            ? Path.Combine(lesson.Directory, "tests")
+            : Path.Combine(root, "Tests", stage, "Lesson");
+        foreach (string file in Directory.EnumerateFiles(tests, "*.cs", SearchOption.AllDirectories))
+            CopyTo(file, Path.Combine(dir, "tests", Path.GetRelativePath(tests, file)));
+        foreach (Match linked in Regex.Matches(testProject, @"<Compile Include=""\$\(RepositoryRoot\)([^""]+)"""))
+            CopyTo(Path.Combine(root, linked.Groups[1].Value), Path.Combine(dir, "tests", "linked", Path.GetFileName(linked.Groups[1].Value)));
+
+        var own = Closure(root, lesson.ReferenceProject).First();
+        File.WriteAllText(lesson.TestProject.Replace(lesson.Directory, dir), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <!-- Lesson {lesson.Number}: `dotnet test Lessons/{lesson.Folder}` tests your src/; add -p:Reference=true for the reference. -->
+              <PropertyGroup>
+                <LessonNumber>{lesson.Number}</LessonNumber>
+                <LessonStubProject>{lesson.StudentProject}</LessonStubProject>
+                <LessonAssembly>{own}</LessonAssembly>
+                <LessonLibraries>{string.Join(';', Closure(root, lesson.ReferenceProject))}</LessonLibraries>
+              </PropertyGroup>
+              <Import Project="../Lesson.targets" />
+            </Project>
+
+            """);
+    }
+
+    /// <summary>The assembly names of <paramref name="project"/> and of every project it references, itself first.</summary>
+    private static List<string> Closure(string root, string project)
+    {
+        var names = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(string path)
+        {
+            path = Path.GetFullPath(path);
+            if (!seen.Add(path))
+                return;
+            string text = File.ReadAllText(path);
+            names.Add(Regex.Match(text, "<AssemblyName>(.*?)</AssemblyName>") is { Success: true } m ? m.Groups[1].Value : Path.GetFileNameWithoutExtension(path));
+            foreach (Match reference in Regex.Matches(text, @"<ProjectReference Include=""([^""]+)"""))
+                Visit(Path.Combine(Path.GetDirectoryName(path)!, reference.Groups[1].Value));
+        }
+        Visit(Path.Combine(root, project));
+        return names;
+    }
+
+    /// <summary>The student's project, with each reference project it names replaced by the compiled assemblies.</summary>
+    private static string StudentProject(string project, IReadOnlyList<string> earlier)
+    {
+        project = Regex.Replace(project, @"\s*<LessonReferenceDir>.*?</LessonReferenceDir>", "");
+        var references = string.Concat(earlier.Select(name =>
+            $"\n    <Reference Include=\"{name}\" Condition=\"'$(OwnLessons)' != 'true'\"><HintPath>$(MSBuildThisFileDirectory)../../../lib/{name}.dll</HintPath></Reference>"));
+        project = Regex.Replace(project, @"\s*<ProjectReference Include=""\.\./\.\./\.\./[^""]+"" Condition=""'\$\(OwnLessons\)' != 'true'"" />", references);
+        return new Regex("<!--.*?-->", RegexOptions.Singleline).Replace(project,
+            "<!-- Your code: the .cs files here (fill in their TODOs). The rest of the stage is in ../provided/ and compiles\n" +
+            "       with yours (Lessons/Stub.targets); the earlier stages are the compiled reference in lib/. -->", 1);
+    }
+
+    private static void WriteCli(string root, string dir)
+    {
+        string cli = Path.Combine(root, "Lessons", "cli");
+        foreach (string file in Directory.EnumerateFiles(cli, "*.cs"))
+            CopyTo(file, Path.Combine(dir, Path.GetFileName(file)));
+        string project = File.ReadAllText(Path.Combine(cli, "LessonCli.csproj"));
+        project = project.Replace("<ProjectReference Include=\"../../Download/Download.csproj\" />",
+            "<Reference Include=\"$(MSBuildThisFileDirectory)../../lib/*.dll\" />");
+        File.WriteAllText(Path.Combine(dir, "LessonCli.csproj"), project);
+    }
+
+    /// <summary>No marked solution anywhere in the release: no solution block, no file equal to a marked reference file.</summary>
+    private static int CheckNoSolutions(string root, string target, IReadOnlyList<LessonInfo> lessons)
+    {
+        var solutions = lessons.SelectMany(l => l.StudentFiles().Select(f => File.ReadAllText(Path.Combine(root, l.ReferenceFolder, f)))).ToHashSet();
+        int leaks = 0;
+        foreach (string file in Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".dll", StringComparison.Ordinal)))
+        {
+            string text = File.ReadAllText(file);
+            if (text.Contains("// BEGIN SOLUTION", StringComparison.Ordinal) || solutions.Contains(text) || file.EndsWith(".pdb", StringComparison.Ordinal))
+            {
+                Console.WriteLine($"solution source in the release: {Path.GetRelativePath(target, file)}");
+                leaks++;
+            }
+        }
+        return leaks;
+    }
+
+    private static void CopyTo(string source, string destination)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        File.Copy(source, destination, overwrite: true);
+    }
+
+    private static string StudentReadme(IReadOnlyList<LessonInfo> lessons) => $"""
+        # MeTorrent — the course
+
+        Build a BitTorrent client one protocol concept at a time. Each lesson is a folder under `Lessons/`:
+        the lesson text (`README.md`), hints to open only when stuck (`HINTS.md`), your files (`src/`), the
+        files of the stage you do not write (`provided/`) and the tests (`tests/`). Everything else — the other
+        stages and the `metorrent` command — comes compiled, in `lib/`.
+
+        ```
+        dotnet test Lessons/01-Bencode                      # fails until you have written the lesson
+        dotnet test Lessons/01-Bencode --filter Step1       # one step at a time
+        dotnet test Lessons/01-Bencode -p:Reference=true    # the same tests on the compiled reference
+        dotnet test Lessons/02-Metainfo -p:OwnLessons=true  # on your own earlier lessons instead of the reference
+        dotnet run --project Lessons/cli -p:Lesson=01-Bencode -- decode d3:foo3:bare   # your code in the real CLI
+        ```
+
+        Lessons: {string.Join(", ", lessons.Select(l => l.Folder))}. Each lesson stands alone; the last section of
+        each lesson text, "Run it", runs your code through the `metorrent` command. More: `Lessons/README.md`.
+
+        """;
+
+    private const string LessonTargets = """
+        <Project>
+          <!-- A lesson's test project in the student release: tests/ against your src/ (or, with -p:Reference=true,
+               against the compiled reference in lib/). LessonLibraries: the stage's assembly and the earlier ones. -->
+          <PropertyGroup>
+            <IsTestProject>true</IsTestProject>
+            <IsPackable>false</IsPackable>
+            <EnableDefaultItems>false</EnableDefaultItems>
+            <AssemblyName>MeTorrent.Lesson$(LessonNumber).Tests</AssemblyName>
+            <RootNamespace>MeTorrent.Tests</RootNamespace>
+            <LessonLib>$(MSBuildThisFileDirectory)../lib/</LessonLib>
+          </PropertyGroup>
+          <ItemGroup>
+            <Compile Include="tests/**/*.cs" />
+            <Compile Include="$(MSBuildThisFileDirectory)Support/*.cs" Link="Support/%(Filename)%(Extension)" />
+            <LessonLibrary Include="$(LessonLibraries)" />
+            <LessonLibrary Remove="$(LessonAssembly)" Condition="'$(Reference)' != 'true'" />
+            <Reference Include="@(LessonLibrary)" HintPath="$(LessonLib)%(Identity).dll" Condition="'$(OwnLessons)' != 'true' or '$(Reference)' == 'true'" />
+          </ItemGroup>
+          <ItemGroup Condition="'$(Reference)' != 'true'">
+            <ProjectReference Include="$(LessonStubProject)" />
+          </ItemGroup>
+        </Project>
+
+        """;
+
+    private const string StubTargets = """
+        <Project>
+          <!-- The student's project in the release: src/ (yours) plus ../provided/ (the rest of the stage). -->
+          <ItemGroup>
+            <Compile Include="../provided/**/*.cs" Link="provided/%(RecursiveDir)%(Filename)%(Extension)" />
+          </ItemGroup>
+        </Project>
+
+        """;
+}
