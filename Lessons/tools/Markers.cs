@@ -33,6 +33,8 @@ public static class Markers
     {
         string newline = text.Contains("\r\n") ? "\r\n" : "\n";
         string[] lines = text.Split('\n');
+        if (BelongsToAnotherLesson(lines, where, lesson))
+            return null;
         var output = new StringBuilder();
         int fileMarkers = 0;
         int? solutionStart = null;
@@ -91,5 +93,22 @@ public static class Markers
         if (fileMarkers == 0)
             return null;
         return $"// Lesson {lesson.Folder}: generated from {where} by Lessons/tools. Your file: do the TODOs.{newline}" + output;
+    }
+
+    /// <summary>
+    /// Two lessons may share a reference project (05-Download and 06-Seeding both come from Download/): a file
+    /// whose LESSON markers all name the other lesson is that lesson's, and this one compiles it unchanged.
+    /// </summary>
+    private static bool BelongsToAnotherLesson(string[] lines, string where, Lesson lesson)
+    {
+        var owners = lines.Select(l => LessonLine.Match(l.TrimEnd('\r')))
+            .Where(m => m.Success)
+            .Select(m => LessonTool.Course.FirstOrDefault(c => c.Source == lesson.Source && m.Groups[2].Value.StartsWith(c.MarkerPrefix + ".", StringComparison.Ordinal)))
+            .Where(owner => owner is not null)
+            .Distinct()
+            .ToList();
+        if (owners.Count > 1)
+            throw new MarkerException($"{where}: markers of {string.Join(" and ", owners.Select(o => o!.MarkerPrefix))} in one file (one file, one lesson)");
+        return owners is [{ } owner] && owner != lesson;
     }
 }

@@ -38,6 +38,7 @@ namespace MeTorrent.Lessons.Tool
             new("03-Tracker", "Tracker"),
             new("04-Peer", "Peer"),
             new("05-Download", "Download"),
+            new("06-Seeding", "Download"),
         ];
 
         public static int Run(string[] args)
