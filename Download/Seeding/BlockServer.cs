@@ -6,9 +6,9 @@ namespace MeTorrent.Download.Seeding;
 
 /// <summary>
 /// The upload side of one connection: answers a peer's requests from disk with the checks a real
-/// client makes. A request is served only if we unchoked the peer, hold the piece, and the range lies
-/// inside it (the connection already refuses blocks over 16 KiB); otherwise it is rejected (BEP 6) or,
-/// without the fast extension, ignored. A request outside the piece is a protocol error: disconnect.
+/// client makes (<see cref="RequestCheck"/>): a request is served only if we unchoked the peer, hold the
+/// piece, and the range lies inside it; otherwise it is rejected (BEP 6) or, without the fast extension,
+/// ignored. A request outside the piece or over 16 KiB is a protocol error: disconnect.
 /// </summary>
 internal sealed class BlockServer(PeerConnection connection, TorrentStorage storage, DownloadState state, EngineStats stats, SeederQuirk quirk)
 {
@@ -22,10 +22,11 @@ internal sealed class BlockServer(PeerConnection connection, TorrentStorage stor
     public async ValueTask ServeAsync(BlockRequest request, CancellationToken ct)
     {
         var torrent = storage.Torrent;
-        if (request.Begin + (long)request.Length > torrent.PieceSize(request.Piece))
-            throw new PeerProtocolException($"request for bytes {request.Begin}..{request.Begin + request.Length} of piece {request.Piece}, which has {torrent.PieceSize(request.Piece)}");
+        var verdict = RequestCheck.Judge(request, torrent.PieceLength, torrent.TotalLength, state.Has(request.Piece), connection.AmChoking);
+        if (verdict == RequestVerdict.Disconnect)
+            throw new PeerProtocolException($"request for {request.Length} bytes at {request.Begin} of piece {request.Piece}: outside the piece or over {WireLimits.BlockLength} bytes");
         var block = _block.AsMemory(0, request.Length);
-        if (connection.AmChoking || !state.Has(request.Piece) || !_cache.TryRead(request, block.Span))
+        if (verdict == RequestVerdict.Reject || !_cache.TryRead(request, block.Span))
         {
             if (connection.SupportsFast)
                 await connection.SendRejectAsync(request, ct);
