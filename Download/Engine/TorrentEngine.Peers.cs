@@ -12,7 +12,7 @@ public sealed partial class TorrentEngine
         while (!ct.IsCancellationRequested)
         {
             long now = Environment.TickCount64;
-            if (!_swarm.State.IsComplete)
+            if (!_swarm.State.IsComplete || _swarm.Options.DialWhenComplete)
                 ConnectMorePeers(ct);
             bool healthCheck = now - lastHealthCheck >= 1000;
             if (healthCheck)
