@@ -24,6 +24,8 @@ public sealed partial class TorrentEngine
                 _ = session.AnnounceNewPiecesAsync(ct);
                 if (!_swarm.State.IsComplete)
                     _ = session.PokeAsync(recheckInterest: healthCheck, ct);
+                else if (healthCheck)
+                    _ = session.LoseInterestAsync(ct);
             }
             CheckProgress(now);
             try
