@@ -81,7 +81,8 @@ payload() {
   cat "$file" > /dev/null   # page cache: the disk is not what we measure
 }
 
-# seeder_peak PID: its peak resident memory in MiB so far.
+# seeder_peak PID: its peak resident memory in MiB so far (PID is the client itself: `ip netns exec` execs it,
+# which is why seeders are started with it directly rather than through the nsx function, a subshell).
 seeder_peak() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -98,9 +99,9 @@ if [ "$RUNS" -gt 0 ]; then
   for run in $(seq 1 "$RUNS"); do
     for seeder in metorrent libtorrent; do
       case $seeder in
-        metorrent) nsx "$DOTNET" "$MT_DLL" seed --no-tracker --quiet --port $SEED_PORT "$UP.torrent" "$UP" >"$STATE/seed-$seeder-$run.log" 2>&1 & ;;
+        metorrent) ip netns exec "$NS" "$DOTNET" "$MT_DLL" seed --no-tracker --quiet --port $SEED_PORT "$UP.torrent" "$UP" >"$STATE/seed-$seeder-$run.log" 2>&1 & ;;
         libtorrent) rm -f "$STATE/lt-ready"
-                    nsx "$SYS_PY" "$SWARM/lt_peer.py" seed "$UP.torrent" "$DIR" --port $SEED_PORT --ready-file "$STATE/lt-ready" \
+                    ip netns exec "$NS" "$SYS_PY" "$SWARM/lt_peer.py" seed "$UP.torrent" "$DIR" --port $SEED_PORT --ready-file "$STATE/lt-ready" \
                       >"$STATE/seed-$seeder-$run.log" 2>&1 & ;;
       esac
       spid=$!
@@ -130,7 +131,7 @@ fi
 # ---- 2. load: LEECHERS metorrent downloads at once from one metorrent seed ---------------------------
 if [ "$LEECHERS" -gt 0 ]; then
   LOAD="$DIR/load-${LEECHER_MB}M.bin"; payload "$LOAD" "$LEECHER_MB"
-  nsx "$DOTNET" "$MT_DLL" seed --no-tracker --quiet --port $SEED_PORT "$LOAD.torrent" "$LOAD" >"$STATE/load-seed.log" 2>&1 &
+  ip netns exec "$NS" "$DOTNET" "$MT_DLL" seed --no-tracker --quiet --port $SEED_PORT "$LOAD.torrent" "$LOAD" >"$STATE/load-seed.log" 2>&1 &
   spid=$!
   wait_listening $SEED_PORT 120 || die "metorrent seed did not start: $(tail -3 "$STATE/load-seed.log")"
   say "starting $LEECHERS leechers of $LEECHER_MB MiB each"
