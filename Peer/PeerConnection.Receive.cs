@@ -117,6 +117,16 @@ public sealed partial class PeerConnection
                 message = new PeerMessage(id, index, 0, 0, default);
                 return true;
             }
+            case MessageId.Bitfield when _piecesAnnounced:
+            {
+                // BEP 3 allows a bitfield only first, but aria2 1.36 sends one after its have_none/haves
+                // when it uploads to us: its new pieces are added, the message is not passed up (each
+                // piece was, or will be, counted from its have), and the connection lives on.
+                var late = Bitfield.FromBytes(span, _options.PieceCount);
+                for (int i = 0; i < late.Count; i++)
+                    if (late[i]) PeerPieces[i] = true;
+                return false;
+            }
             case MessageId.Bitfield:
                 AnnouncePieces(id);
                 PeerPieces.Overwrite(Bitfield.FromBytes(span, _options.PieceCount).AsSpan());

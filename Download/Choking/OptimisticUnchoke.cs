@@ -9,6 +9,7 @@ namespace MeTorrent.Download.Choking;
 /// </summary>
 public sealed class OptimisticUnchoke<TPeer>(ChokerSettings settings, Random random) where TPeer : notnull
 {
+    private readonly Random _random = random;
     private TPeer? _current;
     private bool _hasCurrent;
     private TimeSpan _chosenAt;
@@ -63,7 +64,7 @@ public sealed class OptimisticUnchoke<TPeer>(ChokerSettings settings, Random ran
         // STUB: throw new NotImplementedException("Lesson 06 step 4 (optimistic): draw one peer; weight settings.NewPeerWeight for peers connected less than settings.NewPeerAge, 1 for the others");
         // BEGIN SOLUTION
         int total = pool.Sum(Weight);
-        int ticket = random.Next(total);
+        int ticket = _random.Next(total);
         foreach (var peer in pool)
         {
             ticket -= Weight(peer);

@@ -12,6 +12,7 @@ public static class CommandRegistry
         new HandshakeCommand(),
         new DownloadPieceCommand(),
         new DownloadCommand(),
+        new SeedCommand(),
         new DemoCommand(),
         new TrackerCommand(),
         new DhtCommand(),

@@ -24,6 +24,8 @@ public sealed class DownloadCommand : ICommand, IHasOptions
           --max-peers N     connections at once (default 50)
           --port N          accept incoming connections on port N (default: do not listen;
                             port 6881 is announced to trackers)
+          --seed            once complete, keep serving the data (like `seed`) until Ctrl-C;
+                            listens on --port, 6881 by default
           --timeout S       give up after S seconds without a verified piece (default 120)
           --quiet           print nothing but the result
           --verbose         log peer events (drops, bans, tracker errors) to standard error
@@ -31,10 +33,11 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         Examples:
           metorrent download -o sample.txt sample.torrent
           metorrent download -o ./album --peer 127.0.0.1:6881 album.torrent
+          metorrent download --seed -o ./album album.torrent
         """;
 
     public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--max-peers", "--port", "--timeout"];
-    public IReadOnlyList<string> FlagOptions => ["--quiet", "-q", "--verbose"];
+    public IReadOnlyList<string> FlagOptions => ["--quiet", "-q", "--verbose", "--seed"];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -45,11 +48,14 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         InputFiles.RefuseOverwritingTheTorrent(torrentArgument, path);
         bool quiet = args.Flag("--quiet", "-q");
         var errors = Console.Error;
+        bool seed = args.Flag("--seed");
+        int? port = args.Option("--port") is null ? null : args.IntOption(0, 0, 65535, "--port");
         var options = new EngineOptions
         {
             Peers = args.Options("--peer").Select(PeerAddress.Parse).ToList(),
             MaxPeers = args.IntOption(50, 1, 1000, "--max-peers"),
-            ListenPort = args.Option("--port") is null ? null : args.IntOption(0, 0, 65535, "--port"),
+            ListenPort = seed ? port ?? SeedCommand.DefaultPort : port,
+            DialWhenComplete = seed,
             NoProgressTimeout = TimeSpan.FromSeconds(args.IntOption(120, 1, 86400, "--timeout")),
             Log = args.Flag("--verbose") ? line => errors.WriteLine(line) : null,
         };
@@ -67,6 +73,12 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         try
         {
             await WaitWithProgressAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation);
+            if (seed)
+            {
+                Report(engine, clock.Elapsed, torrentArgument, path, quiet, args.Flag("--verbose"), output, errors);
+                output.WriteLine($"Seeding {torrentArgument} from {path} on port {engine.ListenEndPoint!.Port} until Ctrl-C.");
+                await SeedCommand.ServeUntilStoppedAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation);
+            }
         }
         catch (EngineException e)
         {
@@ -76,12 +88,17 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         {
             await engine.DisposeAsync();   // flush and close the files before saying we are done
         }
+        Report(engine, clock.Elapsed, torrentArgument, path, quiet, args.Flag("--verbose"), output, errors);
+        return 0;
+    }
+
+    private static void Report(TorrentEngine engine, TimeSpan elapsed, string torrentArgument, string path, bool quiet, bool verbose, TextWriter output, TextWriter errors)
+    {
         if (!quiet)
-            errors.WriteLine("Finished: " + Progress.Summary.Of(engine.Stats, clock.Elapsed));
-        if (args.Flag("--verbose"))
+            errors.WriteLine("Finished: " + Progress.Summary.Of(engine.Stats, elapsed));
+        if (verbose)
             errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers));
         output.WriteLine($"Downloaded {torrentArgument} to {path}.");
-        return 0;
     }
 
     /// <summary>Shows progress until the engine completes (or fails, or the user cancels).</summary>

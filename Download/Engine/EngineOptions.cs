@@ -23,6 +23,13 @@ public sealed class EngineOptions
     /// <summary>Ask the torrent's trackers for peers (and tell them about us).</summary>
     public bool UseTrackers { get; init; } = true;
 
+    /// <summary>
+    /// Keep dialling known peers (trackers, --peer) once every piece is here, to offer them our pieces: a
+    /// seeder that only waits to be dialled never reaches peers that do not dial (Transmission never dials
+    /// 127.0.0.1, nor peers behind NAT).
+    /// </summary>
+    public bool DialWhenComplete { get; init; }
+
     public PeerId PeerId { get; init; } = PeerId.Generate();
 
     /// <summary>A peer with requests outstanding that sends no block for this long is dropped; its blocks go to others.</summary>

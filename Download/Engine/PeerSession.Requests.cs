@@ -41,6 +41,24 @@ internal sealed partial class PeerSession
         }
     }
 
+    /// <summary>
+    /// The download is complete: a peer we were interested in hears that we no longer are (BEP 3), which
+    /// frees the upload slot it gave us for someone else. The last block arrives before its piece is
+    /// verified, so the session itself still counted that piece as wanted.
+    /// </summary>
+    public async Task LoseInterestAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (_connection.AmInterested)
+                await _connection.SendNotInterestedAsync(ct);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // the connection is failing; its own task notices and cleans up
+        }
+    }
+
     private async ValueTask TopUpAsync(CancellationToken ct)
     {
         int count = _swarm.State.TopUp(_requests, _connection.PeerPieces, _depth.Current, _picked);

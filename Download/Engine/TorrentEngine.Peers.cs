@@ -11,7 +11,7 @@ public sealed partial class TorrentEngine
         while (!ct.IsCancellationRequested)
         {
             long now = Environment.TickCount64;
-            if (!_swarm.State.IsComplete)
+            if (!_swarm.State.IsComplete || _swarm.Options.DialWhenComplete)
                 ConnectMorePeers(ct);
             bool healthCheck = now - lastHealthCheck >= 1000;
             if (healthCheck)
@@ -23,6 +23,8 @@ public sealed partial class TorrentEngine
                 _ = session.AnnounceNewPiecesAsync(ct);
                 if (!_swarm.State.IsComplete)
                     _ = session.PokeAsync(recheckInterest: healthCheck, ct);
+                else if (healthCheck)
+                    _ = session.LoseInterestAsync(ct);
             }
             CheckProgress(now);
             RechokeIfDue(now);

@@ -1,7 +1,7 @@
 namespace MeTorrent.Download.Progress;
 
 /// <summary>
-/// Shows a download's progress on standard error (standard output carries only the result, so scripts
+/// Shows a download's progress (or a seeder's status) on standard error (standard output carries only the result, so scripts
 /// can capture it). On a terminal: one line with a bar, redrawn in place four times a second. When
 /// standard error is redirected (a log, CI): a plain line every five seconds. Quiet: nothing.
 /// </summary>
@@ -17,8 +17,15 @@ public sealed class ProgressDisplay(TextWriter writer, ProgressDisplay.Mode mode
 
     public TimeSpan Interval => mode == Mode.Live ? TimeSpan.FromMilliseconds(250) : TimeSpan.FromSeconds(5);
 
-    /// <summary>Redraws until cancelled, then clears the live line.</summary>
-    public async Task RunAsync(Func<ProgressSample> sample, CancellationToken ct)
+    /// <summary>Redraws a download's progress until cancelled, then clears the live line.</summary>
+    public Task RunAsync(Func<ProgressSample> sample, CancellationToken ct) =>
+        RunAsync(sample, s => s.Received, (s, rate, live) => ProgressLine.Format(s, rate, withBar: live), ct);
+
+    /// <summary>
+    /// Redraws any status line until cancelled, then clears the live line: <paramref name="counted"/> is the
+    /// byte counter whose rate is shown (received for a download, uploaded for a seeder).
+    /// </summary>
+    public async Task RunAsync<T>(Func<T> sample, Func<T, long> counted, Func<T, double, bool, string> format, CancellationToken ct)
     {
         if (mode == Mode.Quiet)
             return;
@@ -29,13 +36,13 @@ public sealed class ProgressDisplay(TextWriter writer, ProgressDisplay.Mode mode
             while (await timer.WaitForNextTickAsync(ct))
             {
                 var now = sample();
-                double rate = _rate.Update(now.Received, DateTime.UtcNow);
+                double rate = _rate.Update(counted(now), DateTime.UtcNow);
                 if (mode == Mode.Live)
-                    Redraw(ProgressLine.Format(now, rate, withBar: true));
+                    Redraw(format(now, rate, true));
                 else if (DateTime.UtcNow - lastPlain >= Interval)
                 {
                     lastPlain = DateTime.UtcNow;
-                    writer.WriteLine(ProgressLine.Format(now, rate, withBar: false));
+                    writer.WriteLine(format(now, rate, false));
                 }
             }
         }

@@ -4,10 +4,10 @@ using MeTorrent.Peer;
 namespace MeTorrent.Download.Seeding;
 
 /// <summary>
-/// The upload side of one connection: answers a peer's requests with the checks a real client makes.
-/// A request is served only if we unchoked the peer and the block source has the piece (verified
-/// pieces only); otherwise it is rejected (BEP 6) or, without the fast extension, ignored. A request
-/// outside the piece is a protocol error: disconnect. (The connection already refuses blocks over 16 KiB.)
+/// The upload side of one connection: answers a peer's requests with the checks a real client makes
+/// (<see cref="RequestCheck"/>): a request outside the piece or over 16 KiB is a protocol error
+/// (disconnect); one from a peer we choke is rejected (BEP 6) or, without the fast extension, ignored; the
+/// block source then serves it, or refuses it when it lacks the piece (verified pieces only).
 /// </summary>
 internal sealed class BlockServer(PeerConnection connection, IBlockSource source, EngineStats stats, Metainfo.Torrent torrent)
 {
@@ -18,10 +18,13 @@ internal sealed class BlockServer(PeerConnection connection, IBlockSource source
 
     public async ValueTask ServeAsync(BlockRequest request, CancellationToken ct)
     {
-        if (request.Begin + (long)request.Length > torrent.PieceSize(request.Piece))
-            throw new PeerProtocolException($"request for bytes {request.Begin}..{request.Begin + request.Length} of piece {request.Piece}, which has {torrent.PieceSize(request.Piece)}");
+        // Whether we hold the piece is the block source's answer (it serves verified pieces only), so the
+        // check here is of the request itself and of our choke.
+        var verdict = RequestCheck.Judge(request, torrent.PieceLength, torrent.TotalLength, havePiece: true, connection.AmChoking);
+        if (verdict == RequestVerdict.Disconnect)
+            throw new PeerProtocolException($"request for {request.Length} bytes at {request.Begin} of piece {request.Piece}: outside the piece or over {WireLimits.BlockLength} bytes");
         var block = _block.AsMemory(0, request.Length);
-        var answer = connection.AmChoking ? BlockAnswer.Refuse : await source.ReadAsync(request, block, ct);
+        var answer = verdict == RequestVerdict.Reject ? BlockAnswer.Refuse : await source.ReadAsync(request, block, ct);
         if (answer == BlockAnswer.Refuse && connection.SupportsFast)
             await connection.SendRejectAsync(request, ct);
         if (answer != BlockAnswer.Send)

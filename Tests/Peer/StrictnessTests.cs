@@ -77,12 +77,14 @@ public class StrictnessTests
     }
 
     [Test]
-    public async Task ASecondBitfieldIsRefused()
+    public async Task ALateBitfieldAddsItsPiecesWithoutBeingPassedUp()
     {
+        // aria2 sends a bitfield after its first haves; BEP 3 wants it first, but interop wins.
         await Connect();
-        await Send(Frame(5, 0x80, 0x00), Frame(5, 0x80, 0x00));
-        await Next();
-        Assert.That(Next, Throws.TypeOf<PeerProtocolException>());
+        await Send(Frame(5, 0x80, 0x00), Frame(5, 0xC0, 0x00), Frame(4, Ints(5)));
+        Assert.That((await Next()).Id, Is.EqualTo(MessageId.Bitfield));
+        Assert.That((await Next()).Id, Is.EqualTo(MessageId.Have), "the late bitfield is not passed up");
+        Assert.That(_ours.PeerPieces.SetCount, Is.EqualTo(3), "pieces 0 and 5 from the first messages, piece 1 from the late bitfield");
     }
 
     [Test]

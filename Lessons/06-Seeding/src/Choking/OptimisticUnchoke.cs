@@ -1,0 +1,45 @@
+// Lesson 06-Seeding: generated from Download/Choking/OptimisticUnchoke.cs by Lessons/tools. Your file: do the TODOs.
+namespace MeTorrent.Download.Choking;
+
+/// <summary>
+/// BEP 3's optimistic unchoke: one more peer is unchoked whatever its rate, so that a newcomer (who has
+/// nothing to trade yet) gets its first pieces, and so that we find out whether some choked peer would
+/// give us more than our current partners. The slot rotates every
+/// <see cref="ChokerSettings.OptimisticInterval"/>; newly connected peers are
+/// <see cref="ChokerSettings.NewPeerWeight"/> times as likely to get it.
+/// </summary>
+public sealed class OptimisticUnchoke<TPeer>(ChokerSettings settings, Random random) where TPeer : notnull
+{
+    private readonly Random _random = random;
+    private TPeer? _current;
+    private bool _hasCurrent;
+    private TimeSpan _chosenAt;
+
+    /// <summary>The peer holding the slot, if any.</summary>
+    public bool TryGetCurrent(out TPeer peer)
+    {
+        peer = _current!;
+        return _hasCurrent;
+    }
+
+    // TODO(06-seeding.optimistic): keep the optimistic peer for OptimisticInterval while it stays eligible; then (or when it is gone, uninterested or regular) draw another interested peer outside the regular slots, new peers weighted NewPeerWeight times.
+    /// <summary>
+    /// The optimistic peer after this rechoke: the same one as before while it still qualifies (connected,
+    /// interested, not in a regular slot) and its <see cref="ChokerSettings.OptimisticInterval"/> has not
+    /// run out; otherwise a new draw among the interested peers outside <paramref name="regular"/>, a
+    /// different one from the last if there is any. False when no peer qualifies.
+    /// </summary>
+    public bool Choose(IReadOnlyList<ChokeCandidate<TPeer>> peers, IReadOnlyList<TPeer> regular, TimeSpan now, out TPeer chosen)
+    {
+        throw new NotImplementedException("Lesson 06 step 4 (optimistic): keep the current optimistic peer until settings.OptimisticInterval has passed (if it is still interested and not regular); otherwise draw with Draw from the interested peers outside regular, excluding the previous one if possible");
+    }
+
+    // TODO(06-seeding.optimistic): a weighted draw: a peer connected for less than NewPeerAge counts NewPeerWeight times, any other once.
+    /// <summary>One peer drawn at random with the injected <see cref="Random"/>; new peers weigh <see cref="ChokerSettings.NewPeerWeight"/>, others 1.</summary>
+    public TPeer Draw(IReadOnlyList<ChokeCandidate<TPeer>> pool)
+    {
+        throw new NotImplementedException("Lesson 06 step 4 (optimistic): draw one peer; weight settings.NewPeerWeight for peers connected less than settings.NewPeerAge, 1 for the others");
+    }
+
+    private int Weight(ChokeCandidate<TPeer> peer) => peer.ConnectedFor < settings.NewPeerAge ? settings.NewPeerWeight : 1;
+}

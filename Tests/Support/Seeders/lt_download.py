@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+"""Downloads one torrent with libtorrent from one peer (python3-libtorrent; Debian's /usr/bin/python3).
+
+usage: lt_download.py TORRENT SAVE_DIR PORT PEER_PORT
+
+Listens on 127.0.0.1:PORT, dials 127.0.0.1:PEER_PORT, drops the torrent's trackers, and exits 0 as
+soon as every piece is downloaded and checked (1 on a torrent error). DHT, local peer discovery,
+UPnP, NAT-PMP and uTP are off from the session's construction; several connections per IP allowed.
+"""
+import sys
+
+import libtorrent as lt
+
+
+def main():
+    if len(sys.argv) != 5:
+        sys.exit(__doc__)
+    torrent, save_dir, port, peer_port = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    session = lt.session({
+        'listen_interfaces': '127.0.0.1:%d' % port,
+        'enable_dht': False,
+        'enable_lsd': False,
+        'enable_upnp': False,
+        'enable_natpmp': False,
+        'enable_incoming_utp': False,
+        'enable_outgoing_utp': False,
+        'allow_multiple_connections_per_ip': True,
+        'min_reconnect_time': 1,
+        'alert_mask': lt.alert.category_t.error_notification,
+    })
+    params = lt.add_torrent_params()
+    params.ti = lt.torrent_info(torrent)
+    params.save_path = save_dir
+    params.trackers = []
+    params.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
+    handle = session.add_torrent(params)
+    handle.replace_trackers([])
+    handle.resume()
+    dialled = 0
+    while True:
+        session.wait_for_alert(250)
+        for alert in session.pop_alerts():
+            print('libtorrent:', alert.message(), file=sys.stderr, flush=True)
+        status = handle.status()
+        if status.errc.value():
+            sys.exit('libtorrent: torrent error: ' + status.errc.message())
+        if status.is_seeding:
+            print('downloaded', flush=True)
+            return
+        if status.num_peers == 0 and dialled < 100:
+            dialled += 1
+            handle.connect_peer(('127.0.0.1', peer_port))
+
+
+if __name__ == '__main__':
+    main()
