@@ -107,9 +107,10 @@ public sealed class FakeMetadataPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_stop.IsCancellationRequested)
+            return;
         _stop.Cancel();
         _listener.Stop();
         await _serving;
-        _stop.Dispose();
     }
 }
