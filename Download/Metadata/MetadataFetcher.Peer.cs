@@ -111,10 +111,11 @@ public sealed partial class MetadataFetcher
             var result = message.Type == MetadataMessageType.Data
                 ? _assembly.OnData(peer.EndPoint, message.Piece, message.TotalSize, message.Data.Span)
                 : _assembly.OnReject(peer.EndPoint, message.Piece);
-            if (result.Message.Length > 0 && result.Outcome != MetadataOutcome.Ignored)
+            // One line per event: a blamed peer's line is the drop's.
+            if (result.Blamed.Count == 0 && result.Message.Length > 0 && result.Outcome != MetadataOutcome.Ignored)
                 _options.Log?.Invoke(result.Message);
             foreach (var liar in result.Blamed)
-                Drop(liar, result.Outcome == MetadataOutcome.HashMismatch ? $"{liar} sent metadata that does not match the info hash; dropped" : result.Message);
+                Drop(liar, result.Message);
             if (result.Outcome == MetadataOutcome.Verified)
                 _verified.TrySetResult(_assembly.Verified!);
         }

@@ -92,7 +92,7 @@ public sealed partial class MetadataFetcher
         lock (_gate)
         {
             foreach (var late in _assembly?.Expire(DateTime.UtcNow) ?? [])
-                Drop(late, $"{late} did not answer a metadata request within {_options.RequestTimeout.TotalSeconds:0} s; dropped");
+                Drop(late, $"{late} did not answer a metadata request within {_options.RequestTimeout.TotalSeconds:0.#} s; dropped");
             ChooseAssembly();
             while (_peers.Count < _options.MaxConnections && _toDial.TryDequeue(out var endpoint))
             {

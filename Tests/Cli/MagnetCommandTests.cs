@@ -115,7 +115,7 @@ public class MagnetCommandTests
         // Again, with the metadata peer gone: the kept metadata is used (nobody could send it), the data is checked and kept.
         await metadataPeer.DisposeAsync();
         string copy = Path.Combine(_folder, "copy-of.torrent");
-        (code, stdout, stderr) = await RunAsync("magnet_download", "-o", output, link, "--peer", seeder, "--save-torrent", copy);
+        (code, stdout, stderr) = await RunAsync("magnet_download", "-o", output, link, "--peer", seeder, "--save-torrent", copy, "--quiet");
         Assert.That(code, Is.Zero, stderr);
         Assert.That(swarm.Verify(output), Is.True);
         Assert.That(File.ReadAllBytes(copy), Is.EqualTo(File.ReadAllBytes(output + ".torrent")));

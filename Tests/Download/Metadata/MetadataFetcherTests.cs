@@ -54,9 +54,10 @@ public class MetadataFetcherTests
         Assert.That(fetched.Torrent.Name, Is.EqualTo("movie.mkv"));
         string lines = string.Join("\n", log);
         TestContext.Out.WriteLine(lines);
-        Assert.That(lines, Does.Contain($"{liar.EndPoint} sent metadata that does not match the info hash; dropped"));
+        Assert.That(lines, Does.Contain($"metadata from {liar.EndPoint} does not match the info hash; thrown away, peer dropped"));
         Assert.That(lines, Does.Contain($"{rejecter.EndPoint} rejected metadata piece"));
-        Assert.That(lines, Does.Contain($"{silent.EndPoint} did not answer a metadata request within 2 s; dropped"));
+        Assert.That(log.Count(line => line.Contains("rejected")), Is.EqualTo(1), "one line per event");
+        Assert.That(lines, Does.Contain($"{silent.EndPoint} did not answer a metadata request within 1.5 s; dropped"));
         Assert.That(lines, Does.Contain($"{huge.EndPoint} (fake ClaimsHugeSize): metadata_size 104857600 bytes is larger than the 32 MiB we accept; dropped"));
         Assert.That(huge.Requests, Is.Zero, "an absurd size is refused before anything is asked");
         Assert.That(fetched.Peers, Does.Contain(honest.EndPoint));
