@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeTorrent.Metainfo;
 using MeTorrent.Tracker;
 
 namespace MeTorrent.Download.Cli;

@@ -1,3 +1,4 @@
+using MeTorrent.Metainfo;
 using MeTorrent.Tracker;
 
 namespace MeTorrent.Download.Cli;

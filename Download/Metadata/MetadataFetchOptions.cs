@@ -1,3 +1,4 @@
+using MeTorrent.Metainfo;
 using System.Net;
 using MeTorrent.Tracker;
 

@@ -143,6 +143,6 @@ public class ExtensionHandshakeTests
     [Test]
     public void MetadataOnlyMeansNoPieceCount() =>
         Assert.That(() => PeerConnection.OpenAsync(new MemoryStream(), new IPEndPoint(IPAddress.Loopback, 1), PeerTestKit.Hash,
-                MeTorrent.Tracker.PeerId.Generate(), new PeerConnectionOptions { MetadataOnly = true, PieceCount = 5 }, PeerTestKit.Deadline()),
+                MeTorrent.Metainfo.PeerId.Generate(), new PeerConnectionOptions { MetadataOnly = true, PieceCount = 5 }, PeerTestKit.Deadline()),
             Throws.ArgumentException);
 }
