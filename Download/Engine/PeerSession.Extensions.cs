@@ -1,0 +1,33 @@
+using MeTorrent.Peer;
+
+namespace MeTorrent.Download.Engine;
+
+/// <summary>
+/// The extension protocol on an engine connection (BEP 10): our extension handshake, and the metadata
+/// (BEP 9) served to peers that came with a magnet link. Sent after the bitfield (BEP 3 wants the bitfield
+/// first; libtorrent orders them the same way).
+/// </summary>
+internal sealed partial class PeerSession
+{
+    private async ValueTask SendExtensionHandshakeAsync(CancellationToken ct)
+    {
+        if (!_connection.SupportsExtensions)
+            return;
+        var ours = ExtensionHandshake.Ours(_swarm.Metadata.MetadataSize, _swarm.ListenPort(), _connection.RemoteEndPoint.Address);
+        await _connection.SendExtensionHandshakeAsync(ours, ct);
+    }
+
+    /// <summary>
+    /// An extended message under one of our ids. A ut_metadata request is answered by the torrent's
+    /// <c>MetadataServer</c> (a piece beyond the end gets a reject); a malformed one drops the peer
+    /// (<c>MetadataMessage.Decode</c> throws). Data and rejects are not ours to receive here: we have the metadata.
+    /// </summary>
+    private async ValueTask OnExtendedAsync(PeerMessage message, CancellationToken ct)
+    {
+        if (message.Index != ExtensionNames.UtMetadataId)
+            return;
+        if (MetadataMessage.Decode(message.Payload) is { Type: MetadataMessageType.Request } request
+            && _connection.PeerSupports(ExtensionNames.UtMetadata))
+            await _connection.SendMetadataMessageAsync(_swarm.Metadata.Answer(request), ct);
+    }
+}
