@@ -1,3 +1,4 @@
+using MeTorrent.Download.Pex;
 using MeTorrent.Peer;
 
 namespace MeTorrent.Download.Engine;
@@ -5,10 +6,12 @@ namespace MeTorrent.Download.Engine;
 /// <summary>
 /// The extension protocol on an engine connection (BEP 10): our extension handshake, and the metadata
 /// (BEP 9) served to peers that came with a magnet link. Sent after the bitfield (BEP 3 wants the bitfield
-/// first; libtorrent orders them the same way).
+/// first; libtorrent orders them the same way). Peers a peer names in ut_pex (BEP 11) join the pool.
 /// </summary>
 internal sealed partial class PeerSession
 {
+    private PexIntake? _pexIntake;
+
     private async ValueTask SendExtensionHandshakeAsync(CancellationToken ct)
     {
         if (!_connection.SupportsExtensions)
@@ -24,10 +27,24 @@ internal sealed partial class PeerSession
     /// </summary>
     private async ValueTask OnExtendedAsync(PeerMessage message, CancellationToken ct)
     {
+        if (message.Index == ExtensionNames.UtPexId)
+            TakePexPeers(message.Payload);
         if (message.Index != ExtensionNames.UtMetadataId)
             return;
         if (MetadataMessage.Decode(message.Payload) is { Type: MetadataMessageType.Request } request
             && _connection.PeerSupports(ExtensionNames.UtMetadata))
             await _connection.SendMetadataMessageAsync(_swarm.Metadata.Answer(request), ct);
+    }
+
+    /// <summary>
+    /// A ut_pex message: its added peers go to the pool, bounded by this connection's <see cref="PexIntake"/>
+    /// (50 a message, 200 an hour, one message per 45 s); none for a private torrent (BEP 27).
+    /// </summary>
+    private void TakePexPeers(ReadOnlyMemory<byte> payload)
+    {
+        if (!PexPolicy.Allowed(_swarm.Torrent))
+            return;
+        _pexIntake ??= new PexIntake(_swarm.Torrent.IsPrivate);
+        _swarm.Pool.AddRange(_pexIntake.Take(PexMessage.Decode(payload), DateTime.UtcNow));
     }
 }
