@@ -11,6 +11,7 @@ namespace MeTorrent.Download.Engine;
 internal sealed partial class PeerSession
 {
     private PexIntake? _pexIntake;
+    private PexSender? _pexSender;
 
     private async ValueTask SendExtensionHandshakeAsync(CancellationToken ct)
     {
@@ -46,5 +47,29 @@ internal sealed partial class PeerSession
             return;
         _pexIntake ??= new PexIntake(_swarm.Torrent.IsPrivate);
         _swarm.Pool.AddRange(_pexIntake.Take(PexMessage.Decode(payload), DateTime.UtcNow));
+    }
+
+    /// <summary>
+    /// Called by the engine's housekeeping once a second with the peers we are connected to: when the peer
+    /// named ut_pex, our <see cref="PexSender"/> decides whether there is news to send (at most once a minute).
+    /// </summary>
+    public async Task SendPexAsync(IReadOnlyCollection<PexPeer> connected, CancellationToken ct)
+    {
+        if (!_connection.PeerSupports(ExtensionNames.UtPex))
+            return;
+        // Never told about itself: a peer that dialled us is known to the others by its listen port.
+        _pexSender ??= new PexSender(Record.IsIncoming && _connection.RemoteExtensions?.ListenPort is int port and > 0
+            ? new System.Net.IPEndPoint(_connection.RemoteEndPoint.Address, port)
+            : _connection.RemoteEndPoint);
+        if (_pexSender.Next(connected, DateTime.UtcNow) is not { } message)
+            return;
+        try
+        {
+            await _connection.SendPexAsync(message, ct);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // the connection is failing; its own task notices and cleans up
+        }
     }
 }

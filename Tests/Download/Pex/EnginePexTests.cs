@@ -54,4 +54,42 @@ public class EnginePexTests
             Delete(folder);
         }
     }
+
+    [Test]
+    public async Task AnEngineTellsAPexPeerWhomItIsConnectedTo()
+    {
+        using var deadline = Deadline(30);
+        string folder = TempFolder();
+        try
+        {
+            string source = Path.Combine(folder, "data.bin");
+            File.WriteAllBytes(source, new byte[256 * 1024]);
+            var torrent = Torrent.Parse(TorrentFor(source, 64 * 1024));
+            // A seeder that never unchokes: the leecher stays connected to it for the whole test.
+            var stingy = new EngineOptions { ListenPort = 0, ListenAddress = IPAddress.Loopback, UseTrackers = false, UploadSlots = 0 };
+            await using var seeder = await TorrentEngine.StartAsync(torrent, source, stingy, deadline.Token);
+            var options = new EngineOptions
+            {
+                ListenPort = 0, ListenAddress = IPAddress.Loopback, UseTrackers = false, Peers = [seeder.ListenEndPoint!],
+            };
+            await using var leecher = await TorrentEngine.StartAsync(torrent, Path.Combine(folder, "leecher", "data.bin"), options, deadline.Token);
+
+            await using var listener = await PeerConnection.ConnectAsync(leecher.ListenEndPoint!, torrent.InfoHash, PeerId.Generate(),
+                new PeerConnectionOptions { PieceCount = torrent.PieceCount }, deadline.Token);
+            await listener.SendExtensionHandshakeAsync(ExtensionHandshake.Ours(null, 7000, null), deadline.Token);
+            PexMessage? pex = null;
+            while (pex is null)
+            {
+                var message = await listener.ReceiveAsync(deadline.Token);
+                if (message.Id == MessageId.Extended && message.Index == ExtensionNames.UtPexId)
+                    pex = PexMessage.Decode(message.Payload);
+            }
+            Assert.That(pex.Added, Does.Contain(new PexPeer(seeder.ListenEndPoint!, PexFlags.Reachable | PexFlags.Seed)));
+            Assert.That(pex.Added.Select(p => p.EndPoint), Does.Not.Contain(new IPEndPoint(IPAddress.Loopback, 7000)), "never told about itself");
+        }
+        finally
+        {
+            Delete(folder);
+        }
+    }
 }
