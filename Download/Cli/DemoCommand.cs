@@ -62,7 +62,10 @@ public sealed class DemoCommand : ICommand, IHasOptions
             ? await FromMagnetAsync(swarm, quiet, args.Flag("--verbose"), errors, cancellation)
             : (swarm.Torrent, []);
         if (args.Flag("--magnet"))
+        {
             output.WriteLine($"Metadata: {torrent.InfoBytes.Length} bytes fetched from the seeders in {clock.Elapsed.TotalSeconds:0.000} s (magnet link: {Metainfo.MagnetLink.For(swarm.Torrent)}).");
+            clock.Restart();   // the download's figures are the data's alone
+        }
         var engine = await TorrentEngine.StartAsync(torrent, swarm.DownloadPath,
             new EngineOptions { Peers = peers, NoProgressTimeout = TimeSpan.FromSeconds(30) }, cancellation);
         try
