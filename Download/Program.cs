@@ -82,8 +82,9 @@ public static class Program
         output.WriteLine("metorrent — a BitTorrent client written from scratch\n");
         output.WriteLine("Usage: metorrent <command> [options] [arguments]\n");
         output.WriteLine("Commands:");
+        int width = commands.Max(c => c.Name.Length) + 2;
         foreach (var command in commands)
-            output.WriteLine($"  {command.Name,-16}{command.Summary}");
+            output.WriteLine($"  {command.Name.PadRight(width)}{command.Summary}");
         output.WriteLine("\nRun `metorrent <command> --help` for a command's options.");
         output.WriteLine("Exit status: 0 done, 1 error (bad arguments, file, tracker, peer or disk), 2 no or unknown command, 130 interrupted.");
     }

@@ -59,7 +59,9 @@ public sealed partial class PeerConnection
                 throw new PeerProtocolException($"unknown message id {id} with {length} bytes");
             return 0; // skip it
         }
-        var (exact, max) = WireLimits.For(messageId, _options.PieceCount);
+        // Fetching metadata, the piece count is unknown: a bitfield of any length up to the limit is read (and dropped).
+        var (exact, max) = _options.MetadataOnly && messageId == MessageId.Bitfield
+            ? (false, WireLimits.MaxUnknownLength) : WireLimits.For(messageId, _options.PieceCount);
         if (exact && length != max)
             throw new PeerProtocolException($"{messageId} message of {length} bytes (must be {max})");
         if (length > max)
@@ -88,6 +90,9 @@ public sealed partial class PeerConnection
             throw new PeerProtocolException($"{id} message, but the fast extension (BEP 6) was not negotiated");
         if (id == MessageId.Extended && !SupportsExtensions)
             throw new PeerProtocolException("extended message, but the extension protocol (BEP 10) was not negotiated");
+        if (_options.MetadataOnly && id is MessageId.Have or MessageId.Bitfield or MessageId.HaveAll or MessageId.HaveNone
+                or MessageId.Suggest or MessageId.AllowedFast or MessageId.Request or MessageId.Cancel)
+            return false;   // about pieces we cannot know yet, or asking us for data we do not have
 
         switch (id)
         {
@@ -170,6 +175,7 @@ public sealed partial class PeerConnection
                 message = new PeerMessage(id, CheckPiece(ReadInt(span, 0), id), 0, 0, default);
                 return true;
             case MessageId.Extended:
+                InterpretExtended(span[0], body[1..]);
                 message = new PeerMessage(id, span[0], 0, body.Length - 1, body[1..]);
                 return true;
         }

@@ -26,8 +26,10 @@ public sealed partial class PeerConnection : IAsyncDisposable
 
     private PeerConnection(Stream stream, IPEndPoint remote, PeerConnectionOptions options)
     {
-        if (options.PieceCount <= 0)
+        if (options.PieceCount <= 0 && !options.MetadataOnly)
             throw new ArgumentException("PeerConnectionOptions.PieceCount must be the torrent's piece count.", nameof(options));
+        if (options.MetadataOnly && options.PieceCount != 0)
+            throw new ArgumentException("a MetadataOnly connection does not know the piece count: leave PieceCount 0.", nameof(options));
         _stream = stream;
         _options = options;
         RemoteEndPoint = remote;

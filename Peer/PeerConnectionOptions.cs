@@ -18,6 +18,14 @@ public sealed class PeerConnectionOptions
     /// <summary>The torrent's piece count: bitfields must match it, haves and requests must be below it.</summary>
     public int PieceCount { get; init; }
 
+    /// <summary>
+    /// For fetching a torrent's metadata (BEP 9) before its piece count is known (PieceCount stays 0):
+    /// announcements of pieces (bitfield of any length up to 1 MiB, have, have all / none, suggest,
+    /// allowed fast) and requests are read and dropped; we request no blocks, so a piece closes or is dropped
+    /// as usual. Only extended messages and the choke / interest flags are of use on such a connection.
+    /// </summary>
+    public bool MetadataOnly { get; init; }
+
     /// <summary>What we announce in the handshake; an extension is used only if the peer announces it too.</summary>
     public PeerFeatures Features { get; init; } = PeerFeatures.Extensions | PeerFeatures.Fast;
 }

@@ -68,6 +68,7 @@ public sealed class CreateCommand : ICommand, IHasOptions
         output.WriteLine($"Piece Length: {torrent.PieceLength}");
         output.WriteLine($"Pieces: {torrent.PieceCount}");
         output.WriteLine($"Info Hash: {torrent.InfoHash.Hex}");
+        output.WriteLine($"Magnet: {MagnetLink.For(torrent)}");
         return Task.FromResult(0);
     }
 

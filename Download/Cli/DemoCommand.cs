@@ -23,6 +23,8 @@ public sealed class DemoCommand : ICommand, IHasOptions
           --multi-file      a folder torrent: nested folders, an empty file, a padding file
           --piece-length K  piece length in KiB, a power of two from 16 to 16384 (default 256)
           --liar            add a seeder that sends corrupt blocks: watch it get banned
+          --magnet          start from a magnet link (info hash + the demo tracker) as `download` does:
+                            the metadata comes from the seeders first (BEP 9)
           --quiet           print only the figures
           --verbose         also print memory figures (for the whole process: seeders included)
 
@@ -30,10 +32,11 @@ public sealed class DemoCommand : ICommand, IHasOptions
           metorrent demo
           metorrent demo --size 1G --seeders 4 --liar
           metorrent demo --multi-file --piece-length 64
+          metorrent demo --magnet
         """;
 
     public IReadOnlyList<string> ValueOptions => ["--size", "--seeders", "--piece-length"];
-    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--quiet", "-q", "--verbose"];
+    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--magnet", "--quiet", "-q", "--verbose"];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -55,8 +58,16 @@ public sealed class DemoCommand : ICommand, IHasOptions
                 $"tracker {swarm.Tracker.HttpAnnounceUrl}, {options.Seeders} seeders{(options.Liar ? " + 1 liar" : "")}.");
 
         var clock = Stopwatch.StartNew();
-        var engine = await TorrentEngine.StartAsync(swarm.Torrent, swarm.DownloadPath,
-            new EngineOptions { NoProgressTimeout = TimeSpan.FromSeconds(30) }, cancellation);
+        var (torrent, peers) = args.Flag("--magnet")
+            ? await FromMagnetAsync(swarm, quiet, args.Flag("--verbose"), errors, cancellation)
+            : (swarm.Torrent, []);
+        if (args.Flag("--magnet"))
+        {
+            output.WriteLine($"Metadata: {torrent.InfoBytes.Length} bytes fetched from the seeders in {clock.Elapsed.TotalSeconds:0.000} s (magnet link: {Metainfo.MagnetLink.For(swarm.Torrent)}).");
+            clock.Restart();   // the download's figures are the data's alone
+        }
+        var engine = await TorrentEngine.StartAsync(torrent, swarm.DownloadPath,
+            new EngineOptions { Peers = peers, NoProgressTimeout = TimeSpan.FromSeconds(30) }, cancellation);
         try
         {
             await DownloadCommand.WaitWithProgressAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation);
@@ -80,6 +91,17 @@ public sealed class DemoCommand : ICommand, IHasOptions
             errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers));
         output.WriteLine(exact ? "Verified: the download is identical to the seeders' files." : "FAILED: the download differs from the seeders' files.");
         return exact ? 0 : 1;
+    }
+
+    /// <summary>
+    /// What `download` does with a magnet link: the metadata is fetched from the peers the link's tracker
+    /// names (the demo's seeders are ordinary engines: they serve it), then the engine starts with them.
+    /// </summary>
+    private static async Task<(Metainfo.Torrent, IReadOnlyList<System.Net.IPEndPoint>)> FromMagnetAsync(DemoSwarm swarm, bool quiet, bool verbose,
+        TextWriter errors, CancellationToken cancellation)
+    {
+        var fetched = await MagnetInput.FetchAsync(Metainfo.MagnetLink.For(swarm.Torrent), [], Metainfo.PeerId.Generate(), quiet, verbose, errors, cancellation);
+        return (fetched.Torrent, fetched.Peers);
     }
 
     private static int PieceLengthOption(CommandLine args)

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net;
+using MeTorrent.Metainfo;
+using MeTorrent.Tracker;
 using MeTorrent.Download.Engine;
 using MeTorrent.Download.Progress;
 
@@ -10,7 +13,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
     public string Name => "download";
     public string Summary => "download a torrent's files from its peers";
     public string Help => """
-        Usage: metorrent download -o <path> <file.torrent> [options]
+        Usage: metorrent download -o <path> <file.torrent | magnet-link> [options]
 
         Downloads every piece from the peers the torrent's trackers name (and any --peer), checks each
         piece's SHA-1 and writes it in place. -o names the output file of a single-file torrent, or the
@@ -18,6 +21,10 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         Run it again on the same path to resume: data already on disk is checked, not fetched again.
         Ctrl-C stops cleanly. Progress goes to standard error (a live bar on a terminal, a line every
         5 s otherwise); standard output gets only "Downloaded <torrent> to <path>.".
+
+        A magnet link ("magnet:?xt=urn:btih:...", quoted) is fetched first: peers from its trackers
+        (tr), its x.pe addresses and --peer send the info dictionary (BEP 9), which is checked against
+        the info hash and kept as <path>.torrent, so a resumed download does not fetch it again.
 
         Options:
           --peer ip:port    also connect to this peer (repeatable); enough on its own without a tracker
@@ -29,30 +36,45 @@ public sealed class DownloadCommand : ICommand, IHasOptions
           --timeout S       give up after S seconds without a verified piece (default 120)
           --quiet           print nothing but the result
           --verbose         log peer events (drops, bans, tracker errors) to standard error
+          --save-torrent F  (magnet links) also write the assembled .torrent to F
 
         Examples:
           metorrent download -o sample.txt sample.torrent
           metorrent download -o ./album --peer 127.0.0.1:6881 album.torrent
           metorrent download --seed -o ./album album.torrent
+          metorrent download -o movie.mkv "magnet:?xt=urn:btih:...&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce"
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--max-peers", "--port", "--timeout"];
+    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--max-peers", "--port", "--timeout", "--save-torrent"];
     public IReadOnlyList<string> FlagOptions => ["--quiet", "-q", "--verbose", "--seed"];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
-        args.ExpectPositionals(1, 1, "one .torrent file, e.g. metorrent download -o out.bin file.torrent");
+        args.ExpectPositionals(1, 1, "one .torrent file or magnet link, e.g. metorrent download -o out.bin file.torrent");
         string path = args.Option("-o", "--output") ?? throw new UserError("option -o <path> is required");
         string torrentArgument = args.Positionals[0];
-        var torrent = InputFiles.ReadTorrent(torrentArgument);
-        InputFiles.RefuseOverwritingTheTorrent(torrentArgument, path);
         bool quiet = args.Flag("--quiet", "-q");
         var errors = Console.Error;
         bool seed = args.Flag("--seed");
         int? port = args.Option("--port") is null ? null : args.IntOption(0, 0, 65535, "--port");
+        var peers = args.Options("--peer").Select(PeerAddress.Parse).ToList();
+        Torrent torrent;
+        if (MagnetLink.LooksLikeMagnet(torrentArgument))
+        {
+            (torrent, peers) = await FromMagnetAsync(MagnetInput.Parse(torrentArgument), path, args.Option("--save-torrent"), peers,
+                quiet, args.Flag("--verbose"), errors, cancellation);
+            torrentArgument = torrent.Name;
+        }
+        else
+        {
+            if (args.Option("--save-torrent") is not null)
+                throw new UserError("--save-torrent is for magnet links (a .torrent file is already saved)");
+            torrent = InputFiles.ReadTorrent(torrentArgument);
+            InputFiles.RefuseOverwritingTheTorrent(torrentArgument, path);
+        }
         var options = new EngineOptions
         {
-            Peers = args.Options("--peer").Select(PeerAddress.Parse).ToList(),
+            Peers = peers,
             MaxPeers = args.IntOption(50, 1, 1000, "--max-peers"),
             ListenPort = seed ? port ?? SeedCommand.DefaultPort : port,
             DialWhenComplete = seed,
@@ -99,6 +121,33 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         if (verbose)
             errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers));
         output.WriteLine($"Downloaded {torrentArgument} to {path}.");
+    }
+
+    /// <summary>
+    /// The torrent of a magnet link: the metadata kept beside the output by an earlier run, or fetched from
+    /// peers now (and then kept). Returns the peers to start with: --peer, x.pe and those the fetch found.
+    /// </summary>
+    private static async Task<(Torrent, List<IPEndPoint>)> FromMagnetAsync(MagnetLink magnet, string path, string? saveTorrent,
+        List<IPEndPoint> peers, bool quiet, bool verbose, TextWriter errors, CancellationToken cancellation)
+    {
+        string kept = SavedMetadata.BesideOutput(path);
+        var all = peers.Concat(magnet.Peers).Distinct().ToList();
+        if (SavedMetadata.TryLoad(kept, magnet.InfoHash) is { } saved)
+        {
+            if (!quiet)
+                errors.WriteLine($"Using the metadata kept in {kept}.");
+            if (saveTorrent is not null)
+                SavedMetadata.Write(saveTorrent, File.ReadAllBytes(kept));
+            return (saved, all);
+        }
+        var fetched = await MagnetInput.FetchAsync(magnet, peers, PeerId.Generate(), quiet, verbose, errors, cancellation);
+        if (File.Exists(kept))
+            errors.WriteLine($"warning: {kept} exists and is not this torrent; the metadata is not kept there");
+        else
+            SavedMetadata.Write(kept, fetched.TorrentFile);
+        if (saveTorrent is not null)
+            SavedMetadata.Write(saveTorrent, fetched.TorrentFile);
+        return (fetched.Torrent, [.. all.Concat(fetched.Peers).Distinct()]);
     }
 
     /// <summary>Shows progress until the engine completes (or fails, or the user cancels).</summary>

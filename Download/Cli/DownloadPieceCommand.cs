@@ -50,7 +50,16 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         var peers = args.Options("--peer").Select(PeerAddress.Parse).ToList();
         if (peers.Count == 0)
             peers = await PeersFromTrackerAsync(torrent, peerId, cancellation);
+        return await DownloadAsync(torrent, index, path, peers, peerId, noProgress, output, cancellation);
+    }
 
+    /// <summary>
+    /// Tries <paramref name="peers"/> in turn for piece <paramref name="index"/> and writes it to <paramref name="path"/>;
+    /// a peer that sends no block for <paramref name="noProgress"/> is given up.
+    /// </summary>
+    public static async Task<int> DownloadAsync(Torrent torrent, int index, string path, IReadOnlyList<IPEndPoint> peers, PeerId peerId,
+        TimeSpan noProgress, TextWriter output, CancellationToken cancellation)
+    {
         var piece = new byte[torrent.PieceSize(index)];
         var failures = new List<string>();
         foreach (var endpoint in peers)

@@ -79,6 +79,7 @@ internal sealed partial class PeerSession
             if (!have.IsEmpty || _connection.SupportsFast)
                 await _connection.SendBitfieldAsync(have, token);
             _piecesAnnounced = true;   // from now on have messages may follow
+            await SendExtensionHandshakeAsync(token);
             while (true)
             {
                 var message = await _connection.ReceiveAsync(token);
@@ -142,6 +143,9 @@ internal sealed partial class PeerSession
                 break;
             case MessageId.Interested or MessageId.NotInterested:
                 _swarm.RechokeSoon();   // the choker decides who is unchoked (TorrentEngine.Choking)
+                break;
+            case MessageId.Extended:
+                await OnExtendedAsync(message, ct);
                 break;
         }
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MeTorrent.Download.Metadata;
 using MeTorrent.Download.Seeding;
 using MeTorrent.Download.Storage;
 using MeTorrent.Metainfo;
@@ -17,6 +18,12 @@ internal sealed class SwarmContext(Torrent torrent, TorrentStorage storage, Down
     public HaveLog Haves { get; } = new();
     public ConcurrentDictionary<PeerSession, byte> Sessions { get; } = new();
     public PieceVerifier Verifier { get; set; } = null!;
+
+    /// <summary>Answers ut_metadata requests (BEP 9) from peers that know the torrent by its magnet link.</summary>
+    public MetadataServer Metadata { get; } = new(torrent.InfoBytes);
+
+    /// <summary>The port we accept peers on, if we listen (announced in our extension handshake).</summary>
+    public Func<int?> ListenPort { get; set; } = () => null;
 
     /// <summary>Asks the engine for a rechoke at its next housekeeping round (interest changed, a peer left).</summary>
     public Action RechokeSoon { get; set; } = () => { };

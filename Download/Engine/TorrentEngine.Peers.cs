@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using MeTorrent.Download.Pex;
 using MeTorrent.Peer;
 
 namespace MeTorrent.Download.Engine;
@@ -16,10 +18,13 @@ public sealed partial class TorrentEngine
             bool healthCheck = now - lastHealthCheck >= 1000;
             if (healthCheck)
                 lastHealthCheck = now;
+            var pexPeers = healthCheck && PexPolicy.Allowed(_swarm.Torrent) ? ConnectedPexPeers() : null;
             foreach (var session in _swarm.Sessions.Keys)
             {
                 if (healthCheck)
                     session.CheckHealth(now);
+                if (pexPeers is not null)
+                    _ = session.SendPexAsync(pexPeers, ct);
                 _ = session.AnnounceNewPiecesAsync(ct);
                 if (!_swarm.State.IsComplete)
                     _ = session.PokeAsync(recheckInterest: healthCheck, ct);

@@ -47,6 +47,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         _swarm.Pool.AddRange(options.Peers);
         _swarm.Pool.Added = Wake;
         _swarm.RechokeSoon = RechokeSoon;
+        _swarm.ListenPort = () => ListenEndPoint?.Port;
         _choker = new Choker<PeerSession>(new ChokerSettings { RegularSlots = options.UploadSlots }, new Random());
         _incoming = incoming;
         _connectionOptions = new PeerConnectionOptions

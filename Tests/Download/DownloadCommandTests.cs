@@ -118,4 +118,14 @@ public class DownloadCommandTests
         // (SwarmDownloadTests checks the ban deterministically); the figures must be reported either way.
         Assert.That(output, Does.Match(@"re-fetched after a failed hash check: \d+; peers banned: [01];"), output);
     }
+
+    [Test]
+    public async Task TheDemoDownloadsFromAMagnetLink()
+    {
+        // The seeders are ordinary engines: they serve the metadata (BEP 9) before the data.
+        var (code, output, errors) = await RunAsync("demo", "--magnet", "--size", "4", "--piece-length", "16", "--seeders", "2");
+        Assert.That(code, Is.Zero, output + errors);
+        Assert.That(output, Does.Match(@"Metadata: \d+ bytes fetched from the seeders in [\d.]+ s \(magnet link: magnet:\?xt=urn:btih:[0-9a-f]{40}&"), output);
+        Assert.That(output, Does.Contain("Verified:"));
+    }
 }
