@@ -20,7 +20,7 @@ public sealed class TransmissionSeeder : Seeder
     public static readonly TimeSpan ReconnectPause = TimeSpan.FromSeconds(2);
 
     public static TransmissionSeeder Start(NetworkNamespace ns, string torrentPath, string dataDir, int port = 51413,
-        int rpcPort = 9091, TimeSpan? readyTimeout = null)
+        int rpcPort = 9091, TimeSpan? readyTimeout = null, bool probeHandshake = true)
     {
         string daemon = Tools.Require("transmission-daemon", "transmission-daemon");
         Tools.Require("transmission-remote", "transmission-cli");
@@ -42,6 +42,10 @@ public sealed class TransmissionSeeder : Seeder
                 string info = seeder.Remote("-t", "all", "-i").Output;
                 return info.Contains("Percent Done: 100%") && (info.Contains("State: Seeding") || info.Contains("State: Idle"));
             }, timeout, "seeding (verified 100%)");
+            // A Transmission that downloaded from a 127.0.0.1 seed treats every 127.0.0.1 peer as a seed from
+            // then on and closes their handshakes, the probe's too: such a caller passes probeHandshake: false.
+            if (!probeHandshake)
+                return seeder;
             seeder.WaitForHandshake(torrentPath, timeout);
             // The probe was a connection from 127.0.0.1; Transmission drops the next one from the same IP
             // if it comes within about a second.
