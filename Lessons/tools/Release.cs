@@ -17,7 +17,13 @@ public static class Release
         string target = Path.GetFullPath(folder);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             throw new MarkerException($"{target} is not empty: give release a new or empty folder");
-        var lessons = LessonInfo.All(root);
+        // Two lessons that write parts of one reference project (05 and 06 both write Download/) cannot both be
+        // released: each one's provided files would hold the other's solution. The first is released, the later
+        // one is named as not released.
+        var all = LessonInfo.All(root);
+        var lessons = all.GroupBy(l => l.ReferenceProject).Select(g => g.First()).ToList();
+        foreach (var skipped in all.Except(lessons))
+            Console.WriteLine($"not released: {skipped.Folder} writes part of {skipped.ReferenceProject}, as an earlier lesson does");
         string lib = Path.Combine(target, "lib");
         Directory.CreateDirectory(lib);
 
@@ -76,7 +82,7 @@ public static class Release
             string relative = Path.GetRelativePath(reference, file).Replace('\\', '/');
             if (relative.StartsWith("bin/", StringComparison.Ordinal) || relative.StartsWith("obj/", StringComparison.Ordinal) || studentFiles.Contains(relative))
                 continue;
-            CopyTo(file, Path.Combine(dir, "provided", relative));
+            CopyProvided(file, Path.Combine(dir, "provided", relative));
         }
 
         // tests/: the lesson's tests, and the files its project links from elsewhere (another lesson's fake peer).
@@ -104,6 +110,17 @@ public static class Release
             </Project>
 
             """);
+    }
+
+    /// <summary>
+    /// A provided file, without lesson markers: a file another (unreleased) lesson writes keeps its code, which this
+    /// lesson needs, but none of the markers that would make it a lesson's solution.
+    /// </summary>
+    private static void CopyProvided(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        var marker = new Regex(@"^\s*// (LESSON |BEGIN SOLUTION|END SOLUTION|STUB:)");
+        File.WriteAllLines(to, File.ReadAllLines(from).Where(line => !marker.IsMatch(line)));
     }
 
     /// <summary>The assembly names of <paramref name="project"/> and of every project it references, itself first.</summary>
