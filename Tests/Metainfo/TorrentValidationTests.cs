@@ -136,4 +136,16 @@ public class TorrentValidationTests
         var torrent = TorrentParser.Parse(TestTorrents.Wrap(info));
         Assert.That(torrent.Files[0].Path, Has.Count.EqualTo(200_000));
     }
+
+    [Test]
+    public void AMillionFileTorrentIsNotRefusedForItsSize()
+    {
+        // Issue 9: a 1,000,000-file torrent must download. Two path parts each make 5 million bencoded values,
+        // one more than the decoder's default limit allowed, and `create` refused its own output.
+        var info = TestTorrents.MultiFileInfo(16384, Enumerable.Repeat(1L, 1_000_000).ToArray());
+        foreach (var (file, i) in ((BList)info["files"]!).Select((f, i) => ((BDictionary)f, i)))
+            file["path"] = new BList([new BString($"d{i / 1000:0000}"), new BString($"f{i:0000000}")]);
+        var torrent = TorrentParser.Parse(TestTorrents.Wrap(info));
+        Assert.That(torrent.Files, Has.Count.EqualTo(1_000_000));
+    }
 }
