@@ -125,12 +125,13 @@ public sealed partial class PeerConnection
             case MessageId.Bitfield when _piecesAnnounced:
             {
                 // BEP 3 allows a bitfield only first, but aria2 1.36 sends one after its have_none/haves
-                // when it uploads to us: its new pieces are added, the message is not passed up (each
-                // piece was, or will be, counted from its have), and the connection lives on.
+                // when it uploads to us: its new pieces are added and the connection lives on. It is passed
+                // up like the first one: the receiver sees a second bitfield and counts only what is new.
                 var late = Bitfield.FromBytes(span, _options.PieceCount);
                 for (int i = 0; i < late.Count; i++)
                     if (late[i]) PeerPieces[i] = true;
-                return false;
+                message = new PeerMessage(id, 0, 0, body.Length, body);
+                return true;
             }
             case MessageId.Bitfield:
                 AnnouncePieces(id);
@@ -190,6 +191,8 @@ public sealed partial class PeerConnection
     /// </summary>
     private bool Settle(BlockRequest block, MessageId id)
     {
+        if (!_options.MatchAnswers)
+            return true;   // the caller keeps the ledger and judges the answer
         var answer = _requests.Settle(block);
         if (answer == PendingRequests.Answer.Unexpected && SupportsFast)
             throw new PeerProtocolException($"{id} {block.Piece}:{block.Begin}+{block.Length} answers no request of ours");

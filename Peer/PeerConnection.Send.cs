@@ -62,8 +62,9 @@ public sealed partial class PeerConnection
             return ValueTask.CompletedTask;
         foreach (var request in requests)
             CheckOurBlock(request);
-        foreach (var request in requests)
-            _requests.Add(request); // before sending: the answer may beat the write's completion
+        if (_options.MatchAnswers)
+            foreach (var request in requests)
+                _requests.Add(request); // before sending: the answer may beat the write's completion
         return SendAsync(static (buffer, requests) =>
         {
             int written = 0;
@@ -77,7 +78,8 @@ public sealed partial class PeerConnection
     public ValueTask SendCancelAsync(BlockRequest request, CancellationToken ct)
     {
         CheckOurBlock(request);
-        _requests.Cancel(request, answerStillDue: SupportsFast);
+        if (_options.MatchAnswers)
+            _requests.Cancel(request, answerStillDue: SupportsFast);
         return SendAsync(static (buffer, request) => MessageWriter.WithBlock(buffer, MessageId.Cancel, request), request, ct);
     }
 

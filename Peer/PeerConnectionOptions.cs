@@ -26,6 +26,14 @@ public sealed class PeerConnectionOptions
     /// </summary>
     public bool MetadataOnly { get; init; }
 
+    /// <summary>
+    /// Match every piece and reject with a request of ours (the default): a peer cannot push data we did not
+    /// ask for, and a late answer to a cancelled request is dropped. An engine that keeps its own request
+    /// ledger turns this off and is handed every well-formed piece and reject, to judge them itself — one
+    /// ledger, not two.
+    /// </summary>
+    public bool MatchAnswers { get; init; } = true;
+
     /// <summary>What we announce in the handshake; an extension is used only if the peer announces it too.</summary>
     public PeerFeatures Features { get; init; } = PeerFeatures.Extensions | PeerFeatures.Fast;
 }

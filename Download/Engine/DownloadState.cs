@@ -6,15 +6,13 @@ namespace MeTorrent.Download.Engine;
 
 /// <summary>
 /// The shared bookkeeping of a download: which pieces we have, which are in flight, and which blocks
-/// each connection has asked for. Every connection task calls in here, so one lock guards it all; each
-/// call is short (no I/O, no hashing), which keeps contention low.
+/// each connection has asked for. Only the torrent's loop calls in here (one owner), so it needs no lock.
 /// </summary>
 public sealed partial class DownloadState
 {
     /// <summary>The most blocks a single block may be requested from at once, in endgame.</summary>
     public const int MaxEndgameRequesters = 2;
 
-    private readonly Lock _lock = new();
     private readonly Torrent _torrent;
     private readonly PiecePicker _picker;
     private readonly Bitfield _have;
@@ -40,69 +38,62 @@ public sealed partial class DownloadState
             if (!have[i]) _bytesLeft += torrent.PieceSize(i);
     }
 
-    public bool IsComplete { get { lock (_lock) return _have.IsComplete; } }
+    public bool IsComplete => _have.IsComplete;
 
-    public long BytesLeft { get { lock (_lock) return _bytesLeft; } }
+    public long BytesLeft => _bytesLeft;
 
-    public int HaveCount { get { lock (_lock) return _have.SetCount; } }
+    public int HaveCount => _have.SetCount;
 
-    public int InFlightCount { get { lock (_lock) return _inFlight.Count; } }
+    public int InFlightCount => _inFlight.Count;
 
-    public PieceBufferCounts PieceBuffers { get { lock (_lock) return _buffers.Counts; } }
+    public PieceBufferCounts PieceBuffers => _buffers.Counts;
 
     /// <summary>True once every missing piece has been started: duplicate requests are allowed then.</summary>
-    public bool InEndgame { get { lock (_lock) return IsEndgame(); } }
+    public bool InEndgame => IsEndgame();
 
-    public bool Has(int piece) { lock (_lock) return _have[piece]; }
+    public bool Has(int piece) => _have[piece];
 
-    public Bitfield SnapshotHave() { lock (_lock) return Bitfield.FromBytes(_have.ToBytes(), _have.Count); }
+    public Bitfield SnapshotHave() => Bitfield.FromBytes(_have.ToBytes(), _have.Count);
 
     /// <summary>Whether the peer has any piece we still need.</summary>
     public bool WantsAnythingFrom(Bitfield peerPieces)
     {
-        lock (_lock)
-        {
-            for (int i = 0; i < peerPieces.Count; i++)
-                if (peerPieces[i] && !_have[i]) return true;
-            return false;
-        }
+        for (int i = 0; i < peerPieces.Count; i++)
+            if (peerPieces[i] && !_have[i]) return true;
+        return false;
     }
 
-    public PeerRequests AddPeer(PeerRecord record, PeerConnection? connection = null)
+    /// <summary>A connection joined: its part of the ledger. (A <see cref="PeerState"/> brings its own: <see cref="AddPeer(PeerRequests)"/>.)</summary>
+    public PeerRequests AddPeer(PeerRecord record) => AddPeer(new PeerRequests(record));
+
+    public PeerRequests AddPeer(PeerRequests peer)
     {
-        var peer = new PeerRequests(record, connection);
-        lock (_lock) _peers.Add(peer);
+        _peers.Add(peer);
         return peer;
     }
 
     /// <summary>A connection ended: its requests go back to the pool, its pieces lose their owner, its pieces no longer count as available.</summary>
     public void RemovePeer(PeerRequests peer, Bitfield? peerPieces)
     {
-        lock (_lock)
-        {
-            ReleaseAllLocked(peer);
-            peer.HasLeft = true;
-            _peers.Remove(peer);
-            foreach (var piece in _inFlight.Values)
-                if (piece.Owner == peer) piece.Owner = null;
-            if (peerPieces is not null) _picker.PeerLeft(peerPieces);
-        }
+        ReleaseAllRequests(peer);
+        peer.HasLeft = true;
+        _peers.Remove(peer);
+        foreach (var piece in _inFlight.Values)
+            if (piece.Owner == peer) piece.Owner = null;
+        if (peerPieces is not null) _picker.PeerLeft(peerPieces);
     }
 
-    public void PeerHas(int piece) { lock (_lock) _picker.PeerHas(piece); }
+    public void PeerHas(int piece) => _picker.PeerHas(piece);
 
-    public void PeerHasAll(Bitfield pieces) { lock (_lock) _picker.PeerHasAll(pieces); }
+    public void PeerHasAll(Bitfield pieces) => _picker.PeerHasAll(pieces);
 
     /// <summary>Requests dropped by a choke, a reject or a stall: the blocks become free for anyone.</summary>
-    public void ReleaseAll(PeerRequests peer) { lock (_lock) ReleaseAllLocked(peer); }
+    public void ReleaseAll(PeerRequests peer) => ReleaseAllRequests(peer);
 
     public void Release(PeerRequests peer, BlockRequest request)
     {
-        lock (_lock)
-        {
-            if (peer.Outstanding.Remove(request) && _inFlight.TryGetValue(request.Piece, out var piece))
-                piece.RemoveRequest(request.Begin / Blocks.Size);
-        }
+        if (peer.Outstanding.Remove(request) && _inFlight.TryGetValue(request.Piece, out var piece))
+            piece.RemoveRequest(request.Begin / Blocks.Size);
     }
 
     /// <summary>
@@ -112,31 +103,28 @@ public sealed partial class DownloadState
     /// </summary>
     public InFlightPiece? BlockReceived(PeerRequests peer, int index, int begin, ReadOnlySpan<byte> data, List<(PeerRequests Peer, BlockRequest Request)> cancels)
     {
-        lock (_lock)
+        var request = new BlockRequest(index, begin, data.Length);
+        bool wasOutstanding = peer.Outstanding.Remove(request);
+        if (!_inFlight.TryGetValue(index, out var piece) || begin % Blocks.Size != 0)
+            return null;
+        int block = begin / Blocks.Size;
+        if (block >= piece.BlockCount || piece.BlockLength(block) != data.Length)
+            return null;
+        if (wasOutstanding)
+            piece.RemoveRequest(block);
+        peer.LastBlockTicks = Environment.TickCount64;
+        if (!piece.Receive(block, data, peer.Record))
+            return null;
+        while (piece.RequestCount(block) > 0 && FindOtherRequester(peer, request) is { } other)
         {
-            var request = new BlockRequest(index, begin, data.Length);
-            bool wasOutstanding = peer.Outstanding.Remove(request);
-            if (!_inFlight.TryGetValue(index, out var piece) || begin % Blocks.Size != 0)
-                return null;
-            int block = begin / Blocks.Size;
-            if (block >= piece.BlockCount || piece.BlockLength(block) != data.Length)
-                return null;
-            if (wasOutstanding)
-                piece.RemoveRequest(block);
-            peer.LastBlockTicks = Environment.TickCount64;
-            if (!piece.Receive(block, data, peer.Record))
-                return null;
-            while (piece.RequestCount(block) > 0 && FindOtherRequester(peer, request) is { } other)
-            {
-                other.Outstanding.Remove(request);
-                piece.RemoveRequest(block);
-                cancels.Add((other, request));
-            }
-            if (!piece.IsComplete)
-                return null;
-            _picker.SetStatus(index, PieceStatus.Verifying);
-            return piece;
+            other.Outstanding.Remove(request);
+            piece.RemoveRequest(block);
+            cancels.Add((other, request));
         }
+        if (!piece.IsComplete)
+            return null;
+        _picker.SetStatus(index, PieceStatus.Verifying);
+        return piece;
     }
 
     /// <summary>
@@ -148,43 +136,40 @@ public sealed partial class DownloadState
     /// </summary>
     public IReadOnlyList<PeerRecord> PieceChecked(InFlightPiece piece, bool good, bool blame = true)
     {
-        lock (_lock)
+        _inFlight.Remove(piece.Index);
+        var contributors = piece.Contributors.ToList();
+        List<PeerRecord> proven;
+        if (good)
         {
-            _inFlight.Remove(piece.Index);
-            var contributors = piece.Contributors.ToList();
-            List<PeerRecord> proven;
-            if (good)
-            {
-                proven = SendersOfBadBlocksLocked(piece);
-                _have[piece.Index] = true;
-                _bytesLeft -= piece.Length;
-                _picker.SetStatus(piece.Index, PieceStatus.Have);
-                _picker.Succeeded(piece.Index);
-                foreach (var peer in contributors) peer.GoodPieces++;
-            }
-            else
-            {
-                _picker.SetStatus(piece.Index, PieceStatus.Missing);
-                if (!blame)
-                {
-                    ReturnBuffer(piece);
-                    return [];
-                }
-                _picker.FailedBy(piece.Index, contributors);
-                proven = contributors.Count == 1 ? contributors : [];
-                if (contributors.Count > 1)
-                    RememberBlocksLocked(piece);
-            }
-            ReturnBuffer(piece);
-            if (_have.IsComplete)
-                _buffers.Trim();
-            foreach (var peer in proven) peer.FailedPieces++;
-            return proven.Where(p => p.DeservesBan && !p.IsBanned).ToList();
+            proven = SendersOfBadBlocks(piece);
+            _have[piece.Index] = true;
+            _bytesLeft -= piece.Length;
+            _picker.SetStatus(piece.Index, PieceStatus.Have);
+            _picker.Succeeded(piece.Index);
+            foreach (var peer in contributors) peer.GoodPieces++;
         }
+        else
+        {
+            _picker.SetStatus(piece.Index, PieceStatus.Missing);
+            if (!blame)
+            {
+                ReturnBuffer(piece);
+                return [];
+            }
+            _picker.FailedBy(piece.Index, contributors);
+            proven = contributors.Count == 1 ? contributors : [];
+            if (contributors.Count > 1)
+                RememberBlocks(piece);
+        }
+        ReturnBuffer(piece);
+        if (_have.IsComplete)
+            _buffers.Trim();
+        foreach (var peer in proven) peer.FailedPieces++;
+        return proven.Where(p => p.DeservesBan && !p.IsBanned).ToList();
     }
 
     /// <summary>A piece with several senders failed: remember who sent which block, and a hash of it.</summary>
-    private void RememberBlocksLocked(InFlightPiece piece)
+    private void RememberBlocks(InFlightPiece piece)
     {
         if (!_suspectBlocks.TryGetValue(piece.Index, out var list))
             _suspectBlocks[piece.Index] = list = [];
@@ -194,7 +179,7 @@ public sealed partial class DownloadState
     }
 
     /// <summary>The piece passed: the senders of earlier, failed versions whose blocks differ from the good ones.</summary>
-    private List<PeerRecord> SendersOfBadBlocksLocked(InFlightPiece piece)
+    private List<PeerRecord> SendersOfBadBlocks(InFlightPiece piece)
     {
         var liars = new List<PeerRecord>();
         if (!_suspectBlocks.Remove(piece.Index, out var list))
@@ -218,13 +203,10 @@ public sealed partial class DownloadState
     /// </summary>
     public bool TakeRoomMade()
     {
-        lock (_lock)
-        {
-            if (!_waitingForRoom || !HasRoomForAnotherPiece())
-                return false;
-            _waitingForRoom = false;
-            return true;
-        }
+        if (!_waitingForRoom || !HasRoomForAnotherPiece())
+            return false;
+        _waitingForRoom = false;
+        return true;
     }
 
     /// <summary>
@@ -233,16 +215,13 @@ public sealed partial class DownloadState
     /// </summary>
     public void ReleaseBuffers()
     {
-        lock (_lock)
+        foreach (var piece in _inFlight.Values)
         {
-            foreach (var piece in _inFlight.Values)
-            {
-                ReturnBuffer(piece);
-                _picker.SetStatus(piece.Index, PieceStatus.Missing);
-            }
-            _inFlight.Clear();
-            _buffers.Trim();
+            ReturnBuffer(piece);
+            _picker.SetStatus(piece.Index, PieceStatus.Missing);
         }
+        _inFlight.Clear();
+        _buffers.Trim();
     }
 
     private void ReturnBuffer(InFlightPiece piece)
@@ -259,7 +238,7 @@ public sealed partial class DownloadState
         return null;
     }
 
-    private void ReleaseAllLocked(PeerRequests peer)
+    private void ReleaseAllRequests(PeerRequests peer)
     {
         foreach (var request in peer.Outstanding.Keys)
             if (_inFlight.TryGetValue(request.Piece, out var piece))

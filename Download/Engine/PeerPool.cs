@@ -3,41 +3,29 @@ using System.Net;
 namespace MeTorrent.Download.Engine;
 
 /// <summary>
-/// Every peer address we have heard of (trackers, --peer, incoming), and which to dial next: not
-/// connected, not banned, and past its retry time (which doubles with each failure).
+/// Every peer address we have heard of (trackers, --peer, PEX, the DHT, incoming), and which to dial
+/// next: not connected, not banned, and past its retry time (which doubles with each failure). Owned by
+/// the torrent's loop: no lock.
 /// </summary>
 public sealed class PeerPool(TimeSpan retryDelay)
 {
-    /// <summary>Called when a new address arrives, so the engine can dial it without waiting for its next round.</summary>
-    public Action? Added { get; set; }
-
-    private readonly Lock _lock = new();
     private readonly Dictionary<IPEndPoint, PeerRecord> _peers = [];
 
-    public int Count { get { lock (_lock) return _peers.Count; } }
+    public int Count => _peers.Count;
 
     public PeerRecord Add(IPEndPoint endPoint)
     {
-        PeerRecord? record;
-        lock (_lock)
-        {
-            if (_peers.TryGetValue(endPoint, out record))
-                return record;
+        if (!_peers.TryGetValue(endPoint, out var record))
             _peers[endPoint] = record = new PeerRecord(endPoint);
-        }
-        Added?.Invoke();
         return record;
     }
 
     /// <summary>Records a peer that dialled us, as connected.</summary>
     public PeerRecord AddIncoming(IPEndPoint endPoint)
     {
-        lock (_lock)
-        {
-            var record = new PeerRecord(endPoint) { IsIncoming = true, IsConnected = true };
-            _peers[endPoint] = record;
-            return record;
-        }
+        var record = new PeerRecord(endPoint) { IsIncoming = true, IsConnected = true };
+        _peers[endPoint] = record;
+        return record;
     }
 
     public void AddRange(IEnumerable<IPEndPoint> endPoints)
@@ -46,30 +34,23 @@ public sealed class PeerPool(TimeSpan retryDelay)
             Add(endPoint);
     }
 
-    public IReadOnlyList<IPEndPoint> Banned()
-    {
-        lock (_lock) return _peers.Values.Where(p => p.IsBanned).Select(p => p.EndPoint).ToList();
-    }
+    public IReadOnlyList<IPEndPoint> Banned() =>
+        _peers.Values.Where(p => p.IsBanned).Select(p => p.EndPoint).ToList();
 
-    public bool IsBanned(IPEndPoint endPoint)
-    {
-        lock (_lock) return _peers.TryGetValue(endPoint, out var record) && record.IsBanned;
-    }
+    public bool IsBanned(IPEndPoint endPoint) =>
+        _peers.TryGetValue(endPoint, out var record) && record.IsBanned;
 
     /// <summary>Marks up to <paramref name="max"/> peers as connecting and returns them.</summary>
     public List<PeerRecord> TakeCandidates(int max)
     {
         var now = DateTime.UtcNow;
         var result = new List<PeerRecord>();
-        lock (_lock)
+        foreach (var record in _peers.Values)
         {
-            foreach (var record in _peers.Values)
-            {
-                if (result.Count >= max) break;
-                if (record.IsConnected || record.IsIncoming || record.IsBanned || record.RetryAfter > now) continue;
-                record.IsConnected = true;
-                result.Add(record);
-            }
+            if (result.Count >= max) break;
+            if (record.IsConnected || record.IsIncoming || record.IsBanned || record.RetryAfter > now) continue;
+            record.IsConnected = true;
+            result.Add(record);
         }
         return result;
     }
@@ -81,13 +62,10 @@ public sealed class PeerPool(TimeSpan retryDelay)
     /// </summary>
     public void Disconnected(PeerRecord record, bool useful)
     {
-        lock (_lock)
-        {
-            record.IsConnected = false;
-            if (record.IsIncoming && !record.IsBanned && _peers.TryGetValue(record.EndPoint, out var known) && known == record)
-                _peers.Remove(record.EndPoint);
-            record.Failures = useful ? 0 : Math.Min(record.Failures + 1, 8);
-            record.RetryAfter = DateTime.UtcNow + retryDelay * (1 << Math.Max(0, record.Failures - 1));
-        }
+        record.IsConnected = false;
+        if (record.IsIncoming && !record.IsBanned && _peers.TryGetValue(record.EndPoint, out var known) && known == record)
+            _peers.Remove(record.EndPoint);
+        record.Failures = useful ? 0 : Math.Min(record.Failures + 1, 8);
+        record.RetryAfter = DateTime.UtcNow + retryDelay * (1 << Math.Max(0, record.Failures - 1));
     }
 }

@@ -3,15 +3,13 @@ using MeTorrent.Peer;
 namespace MeTorrent.Download.Engine;
 
 /// <summary>
-/// One connection's side of the download bookkeeping: the blocks it has asked for and not yet got.
-/// Owned by <see cref="DownloadState"/> and only touched under its lock.
+/// One peer's part of the request ledger: the blocks it owes us, each with the time it was asked.
+/// The other part is in each <see cref="InFlightPiece"/> (per block: how many peers were asked).
+/// Owned by <see cref="DownloadState"/>, touched by the torrent's loop only.
 /// </summary>
-public sealed class PeerRequests(PeerRecord record, PeerConnection? connection = null)
+public sealed class PeerRequests(PeerRecord record)
 {
     public PeerRecord Record { get; } = record;
-
-    /// <summary>The connection, to send cancels to when another peer delivers a block first (endgame).</summary>
-    public PeerConnection? Connection { get; } = connection;
 
     /// <summary>Each request not yet answered, with the time (Environment.TickCount64) it was made.</summary>
     public Dictionary<BlockRequest, long> Outstanding { get; } = [];

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
-using MeTorrent.Download.Choking;
+using System.Threading.Channels;
 using MeTorrent.Download.Storage;
 using MeTorrent.Metainfo;
 using MeTorrent.Peer;
@@ -9,11 +7,11 @@ using MeTorrent.Peer;
 namespace MeTorrent.Download.Engine;
 
 /// <summary>
-/// Downloads (and serves) one torrent. <see cref="StartAsync"/> checks what is already on disk, then
-/// runs in the background: one task per connected peer, a tracker announcer, an optional listener, and a
-/// once-per-200-ms housekeeping loop that dials new peers, drops stalled ones and rechokes (BEP 3). Await
-/// <see cref="Completion"/> for the end of the download; <see cref="DisposeAsync"/> stops everything
-/// cleanly (verified pieces kept, files flushed, "stopped" announced).
+/// Downloads (and serves) one torrent. <see cref="StartAsync"/> checks what is already on disk, then runs
+/// in the background around one owner: a <see cref="TorrentLoop"/> fed by a channel of events (messages
+/// from each connection's reader, hash results, tracker peers, a clock), which alone decides what every
+/// connection's writer sends. Await <see cref="Completion"/> for the end of the download;
+/// <see cref="DisposeAsync"/> stops everything cleanly (verified pieces kept, files flushed, "stopped" announced).
 /// <code>
 /// await using var engine = await TorrentEngine.StartAsync(torrent, "out", new EngineOptions { Peers = [peer] }, ct);
 /// await engine.Completion.WaitAsync(ct);
@@ -21,67 +19,81 @@ namespace MeTorrent.Download.Engine;
 /// </summary>
 public sealed partial class TorrentEngine : IAsyncDisposable
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
+    /// <summary>Events waiting for the loop: when it falls behind, readers wait (TCP then slows the peers down).</summary>
+    private const int EventQueueLength = 512;
 
-    private readonly SwarmContext _swarm;
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(200);
+
+    private readonly Torrent _torrent;
+    private readonly EngineOptions _options;
+    private readonly TorrentStorage _storage;
+    private readonly TorrentLoop _loop;
+    private readonly PieceVerifier _verifier;
+    private readonly Channel<EngineEvent> _events = Channel.CreateBounded<EngineEvent>(
+        new BoundedChannelOptions(EventQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<Task, byte> _tasks = new();
+    private readonly TaskTracker _tasks = new();
     private readonly PeerConnectionOptions _connectionOptions;
     private readonly IncomingConnections? _incoming;
     private readonly TrackerAnnouncer? _announcer;
-    private long _lastProgressTicks = Environment.TickCount64;
-    private long _lastBytesDone = -1;
-    private int _connecting;
+    private Task _loopTask = Task.CompletedTask;
     private int _disposed;
-    private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly Choker<PeerSession> _choker;
 
     private TorrentEngine(Torrent torrent, TorrentStorage storage, Bitfield have, EngineOptions options, IncomingConnections? incoming)
     {
-        var state = new DownloadState(torrent, have, options.MaxInFlightBytes);
-        _swarm = new SwarmContext(torrent, storage, state, options, new PeerPool(options.RetryDelay));
-        _swarm.Stats.TotalBytes = torrent.TotalLength;
-        _swarm.Stats.BytesAlreadyHad = torrent.TotalLength - state.BytesLeft;
-        _swarm.Verifier = new PieceVerifier(_swarm, Environment.ProcessorCount, OnComplete, OnFatal, Wake);
-        _swarm.Pool.AddRange(options.Peers);
-        _swarm.Pool.Added = Wake;
-        _swarm.RechokeSoon = RechokeSoon;
-        _swarm.ListenPort = () => ListenEndPoint?.Port;
-        _choker = new Choker<PeerSession>(new ChokerSettings { RegularSlots = options.UploadSlots }, new Random());
+        _torrent = torrent;
+        _options = options;
+        _storage = storage;
         _incoming = incoming;
+        var state = new DownloadState(torrent, have, options.MaxInFlightBytes);
+        Stats.TotalBytes = torrent.TotalLength;
+        Stats.BytesAlreadyHad = torrent.TotalLength - state.BytesLeft;
+        _loop = new TorrentLoop(torrent, state, options, new PeerPool(options.RetryDelay), Stats, new Effects(this))
+        {
+            ListenPort = incoming?.EndPoint.Port,
+        };
+        _loop.AddPeers(options.Peers);
+        _verifier = new PieceVerifier(storage, Environment.ProcessorCount, checkedPiece => _events.Writer.WriteAsync(checkedPiece));
         _connectionOptions = new PeerConnectionOptions
         {
             PieceCount = torrent.PieceCount,
             ConnectTimeout = options.ConnectTimeout,
             ReadTimeout = options.ReadTimeout,
+            MatchAnswers = false,   // the loop's ledger judges every piece and reject
         };
         if (options.UseTrackers && torrent.TrackerTiers.Count > 0)
-            _announcer = new TrackerAnnouncer(_swarm, () => ListenEndPoint?.Port ?? 6881);
+        {
+            _announcer = new TrackerAnnouncer(torrent, options.PeerId, Stats, () => ListenEndPoint?.Port ?? 6881,
+                peers => _events.Writer.WriteAsync(new PeersFound(peers), _stop.Token));
+            _loop.HasTrackers = true;
+            _loop.TrackerErrorSource = () => _announcer.LastError;
+        }
+        Publish();
     }
 
-    public Torrent Torrent => _swarm.Torrent;
+    public Torrent Torrent => _torrent;
 
-    public EngineStats Stats => _swarm.Stats;
+    public EngineStats Stats { get; } = new();
 
-    public EngineOptions Options => _swarm.Options;
+    public EngineOptions Options => _options;
 
     /// <summary>Where we accept peers, when listening (the real port when 0 was asked for).</summary>
     public IPEndPoint? ListenEndPoint => _incoming?.EndPoint;
 
-    public bool IsComplete => _swarm.State.IsComplete;
+    public bool IsComplete => Volatile.Read(ref _published).Complete;
 
     /// <summary>Pieces on disk and verified so far.</summary>
-    public int PiecesHave => _swarm.State.HaveCount;
+    public int PiecesHave => Volatile.Read(ref _published).Have;
 
     /// <summary>The buffers of the pieces in flight: how many were made (the memory bound) and whether all came back.</summary>
-    public PieceBufferCounts PieceBuffers => _swarm.State.PieceBuffers;
+    public PieceBufferCounts PieceBuffers => Volatile.Read(ref _published).Buffers;
 
-    /// <summary>Peers we know of (from trackers, --peer and incoming connections).</summary>
-    public int KnownPeers => _swarm.Pool.Count;
+    /// <summary>Peers we know of (from trackers, --peer, PEX and incoming connections).</summary>
+    public int KnownPeers => Volatile.Read(ref _published).Known;
 
     /// <summary>Peers banned for sending data that failed the hash check.</summary>
-    public IReadOnlyList<IPEndPoint> BannedPeers => _swarm.Pool.Banned();
+    public IReadOnlyList<IPEndPoint> BannedPeers => Volatile.Read(ref _published).Banned;
 
     /// <summary>The last tracker failure, if the trackers are failing.</summary>
     public string? TrackerError => _announcer?.LastError;
@@ -127,51 +139,41 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         return torrent.Files.Where(f => !f.IsPadding).All(f => File.Exists(layout.Paths[layout.IndexOf(f)]));
     }
 
-    /// <summary>Dial this peer too (like --peer, at any time).</summary>
-    public void AddPeer(IPEndPoint endPoint) => _swarm.Pool.Add(endPoint);
+    /// <summary>Dial this peer too (like --peer, at any time, from any thread).</summary>
+    public void AddPeer(IPEndPoint endPoint) => _events.Writer.TryWrite(new PeersFound([endPoint]));
 
     private void Start()
     {
-        if (_swarm.State.IsComplete)
-            _completion.TrySetResult();
         var token = _stop.Token;
-        Track(() => MaintainAsync(token));
+        if (IsComplete)
+            _completion.TrySetResult();
+        _loopTask = Task.Run(RunLoopAsync);
+        _tasks.Run(() => ClockAsync(token));
         if (_announcer is { } announcer)
         {
-            if (_swarm.State.IsComplete) announcer.Completed();
-            Track(() => announcer.RunAsync(token));
+            if (IsComplete) announcer.Completed();
+            _tasks.Run(() => announcer.RunAsync(token));
         }
         if (_incoming is { } incoming)
-            Track(() => incoming.RunAsync(Torrent.InfoHash, _swarm.Options.PeerId, _connectionOptions,
-                connection => Track(() => AcceptAsync(connection, token)), Log, token));
+            _tasks.Run(() => incoming.RunAsync(_torrent.InfoHash, _options.PeerId, _connectionOptions,
+                connection => _tasks.Run(() => JoinAsync(connection, dialled: null, token)), Log, token));
     }
 
-    private void OnComplete()
-    {
-        if (_completion.TrySetResult())
-        {
-            _announcer?.Completed();
-            Log($"download complete: {Torrent.PieceCount} pieces verified");
-        }
-    }
-
-    private void OnFatal(Exception e) =>
-        _completion.TrySetException(new EngineException($"cannot write the download: {e.Message}", e));
-
-    private void Log(string line) => _swarm.Options.Log?.Invoke(line);
+    private void Log(string line) => _options.Log?.Invoke(line);
 
     /// <summary>Stops cleanly: connections closed, pieces already received in full verified and kept, files flushed and closed, trackers told.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        _stop.Cancel();
-        foreach (var session in _swarm.Sessions.Keys)
-            session.Stop("shutting down");
+        _stop.Cancel();   // the clock, the dialers, the listener, every reader and writer
         _incoming?.Dispose();
-        await WaitForTasksAsync(TimeSpan.FromSeconds(10));
-        await _swarm.Verifier.DrainAsync();
-        _swarm.State.ReleaseBuffers();
+        await _tasks.WaitAsync(TimeSpan.FromSeconds(10));
+        await _verifier.DrainAsync();   // its last results still reach the loop
+        _events.Writer.TryComplete();
+        await _loopTask;
+        _loop.State.ReleaseBuffers();
+        Publish();
         if (_announcer is { } announcer)
         {
             await announcer.AnnounceStoppedAsync();
@@ -179,11 +181,11 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         }
         try
         {
-            _swarm.Storage.Flush();
+            _storage.Flush();
         }
         finally
         {
-            _swarm.Storage.Dispose();
+            _storage.Dispose();
             _completion.TrySetCanceled();
             _stop.Dispose();
         }

@@ -6,7 +6,7 @@ namespace MeTorrent.Download.Engine;
 /// <summary>
 /// Talks to the torrent's trackers (BEP 12 tiers through <see cref="MultiTracker"/>): "started" at
 /// first, then again at the interval the tracker asks for, "completed" once the download finishes, and
-/// "stopped" when we leave. Every peer it hears of goes into the pool. A failing tracker is retried
+/// "stopped" when we leave. Every peer it hears of goes to the loop. A failing tracker is retried
 /// with growing waits; the error is kept for the "no peers" message.
 /// </summary>
 internal sealed class TrackerAnnouncer : IDisposable
@@ -14,8 +14,11 @@ internal sealed class TrackerAnnouncer : IDisposable
     private static readonly TimeSpan MinWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxFailureWait = TimeSpan.FromMinutes(5);
 
-    private readonly SwarmContext _swarm;
+    private readonly Metainfo.Torrent _torrent;
+    private readonly Metainfo.PeerId _peerId;
+    private readonly EngineStats _stats;
     private readonly Func<int> _port;
+    private readonly Func<IReadOnlyList<System.Net.IPEndPoint>, ValueTask> _found;
     private readonly HttpClient _http = new();
     private readonly MultiTracker _tracker;
     private readonly uint _key = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
@@ -23,11 +26,16 @@ internal sealed class TrackerAnnouncer : IDisposable
     private volatile bool _completed;
     private bool _announcedCompleted;
 
-    public TrackerAnnouncer(SwarmContext swarm, Func<int> port)
+    /// <param name="found">hands the peers a tracker returned to the torrent's loop</param>
+    public TrackerAnnouncer(Metainfo.Torrent torrent, Metainfo.PeerId peerId, EngineStats stats, Func<int> port,
+        Func<IReadOnlyList<System.Net.IPEndPoint>, ValueTask> found)
     {
-        _swarm = swarm;
+        _torrent = torrent;
+        _peerId = peerId;
+        _stats = stats;
         _port = port;
-        _tracker = new MultiTracker(swarm.Torrent.TrackerTiers, _http);
+        _found = found;
+        _tracker = new MultiTracker(torrent.TrackerTiers, _http);
     }
 
     public string? LastError { get; private set; }
@@ -54,7 +62,7 @@ internal sealed class TrackerAnnouncer : IDisposable
                     next = AnnounceEvent.Completed;
                 var response = await AnnounceAsync(next, ct);
                 _announcedCompleted |= next == AnnounceEvent.Completed || (next == AnnounceEvent.Started && _completed);
-                _swarm.Pool.AddRange(response.Peers);
+                await _found(response.Peers);
                 Successes++;
                 LastError = null;
                 failures = 0;
@@ -93,11 +101,11 @@ internal sealed class TrackerAnnouncer : IDisposable
     }
 
     private Task<AnnounceResponse> AnnounceAsync(AnnounceEvent announceEvent, CancellationToken ct) =>
-        _tracker.AnnounceAsync(new AnnounceRequest(_swarm.Torrent.InfoHash, _swarm.Options.PeerId, _port())
+        _tracker.AnnounceAsync(new AnnounceRequest(_torrent.InfoHash, _peerId, _port())
         {
-            Uploaded = _swarm.Stats.BytesUploaded,
-            Downloaded = _swarm.Stats.BytesVerified,
-            Left = _swarm.State.BytesLeft,
+            Uploaded = _stats.BytesUploaded,
+            Downloaded = _stats.BytesVerified,
+            Left = _stats.TotalBytes - _stats.BytesDone,
             Event = announceEvent,
             Key = _key,
         }, ct);

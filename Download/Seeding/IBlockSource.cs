@@ -3,7 +3,7 @@ using MeTorrent.Peer;
 namespace MeTorrent.Download.Seeding;
 
 /// <summary>
-/// Where one connection's uploads come from: <see cref="BlockServer"/> has checked the request (inside
+/// Where one connection's uploads come from: the loop has checked the request (inside
 /// the piece, at most 16 KiB, peer unchoked) and asks for the bytes. The engine's own source is
 /// <see cref="StorageBlockSource"/>, the verified pieces on disk; the demo's misbehaving seeders wrap it.
 /// </summary>

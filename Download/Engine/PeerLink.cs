@@ -1,0 +1,176 @@
+using System.Buffers;
+using System.Threading.Channels;
+using MeTorrent.Download.Seeding;
+using MeTorrent.Peer;
+
+namespace MeTorrent.Download.Engine;
+
+/// <summary>
+/// One connection's two tasks, and nothing of the torrent's state: the reader turns each message into an
+/// event for the loop (copying its payload, since the connection reuses its buffer); the writer carries out
+/// the loop's commands in order. Reading never waits on writing: a peer that does not read what we send
+/// stalls only its own writer, while its messages keep arriving.
+/// </summary>
+internal sealed class PeerLink
+{
+    private readonly Channel<PeerCommand> _commands = Channel.CreateUnbounded<PeerCommand>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly BlockServer _server;
+    private int _servesPending;
+    private string? _writeError;
+
+    public PeerLink(PeerConnection connection, IBlockSource source, EngineStats stats)
+    {
+        Connection = connection;
+        _server = new BlockServer(connection, source, stats);
+    }
+
+    public PeerConnection Connection { get; }
+
+    /// <summary>The loop's view of this connection (set and read on the loop only).</summary>
+    public PeerState? State { get; set; }
+
+    /// <summary>Serve commands queued and not yet carried out.</summary>
+    public int ServesPending => Volatile.Read(ref _servesPending);
+
+    /// <summary>Hands the loop's commands to the writer (called by the loop's task only).</summary>
+    public void Post(List<PeerCommand> commands)
+    {
+        foreach (var command in commands)
+        {
+            if (command.Kind == CommandKind.Serve)
+                Interlocked.Increment(ref _servesPending);
+            _commands.Writer.TryWrite(command);
+        }
+    }
+
+    /// <summary>Reads until the connection ends, then posts <see cref="PeerLeft"/> with the reason.</summary>
+    public async Task ReadAsync(ChannelWriter<EngineEvent> events, CancellationToken ct)
+    {
+        string reason;
+        try
+        {
+            while (true)
+            {
+                var message = await Connection.ReceiveAsync(ct);
+                if (message.Id == MessageId.KeepAlive)
+                    continue;
+                if (message.Id == MessageId.Extended && message.Index == ExtensionNames.HandshakeId)
+                {
+                    if (Connection.RemoteExtensions is { } extensions)
+                        await events.WriteAsync(new ExtensionsArrived(this, extensions), ct);
+                    continue;
+                }
+                byte[]? rented = null;
+                if (!message.Payload.IsEmpty)
+                {
+                    rented = ArrayPool<byte>.Shared.Rent(message.Payload.Length);
+                    message.Payload.CopyTo(rented);
+                    message = message with { Payload = rented.AsMemory(0, message.Payload.Length) };
+                }
+                await events.WriteAsync(new MessageArrived(this, message, rented), ct);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            reason = Volatile.Read(ref _writeError) ?? (e is OperationCanceledException ? "stopped" : e.Message);
+        }
+        _commands.Writer.TryComplete();
+        try
+        {
+            await events.WriteAsync(new PeerLeft(this, reason), CancellationToken.None);
+        }
+        catch (ChannelClosedException)
+        {
+            // the engine has stopped
+        }
+    }
+
+    /// <summary>Carries out commands until a close, a failed write or the end of the reader; then closes the connection.</summary>
+    public async Task WriteAsync(CancellationToken ct)
+    {
+        var reader = _commands.Reader;
+        var batch = new List<PeerCommand>();
+        var requests = new List<BlockRequest>();
+        try
+        {
+            while (await reader.WaitToReadAsync(ct))
+            {
+                batch.Clear();
+                while (batch.Count < 1024 && reader.TryRead(out var command))
+                    batch.Add(command);
+                SkipWithdrawnServes(batch);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    var command = batch[i];
+                    if (command.Kind == CommandKind.Request)
+                    {
+                        requests.Add(command.Block);
+                        if (i + 1 < batch.Count && batch[i + 1].Kind == CommandKind.Request)
+                            continue;   // consecutive requests go out in one write
+                        await Connection.SendRequestsAsync(requests, ct);
+                        requests.Clear();
+                    }
+                    else if (command.Kind == CommandKind.Close)
+                        return;
+                    else
+                        await CarryOutAsync(command, ct);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Volatile.Write(ref _writeError, e is OperationCanceledException ? "stopped" : e.Message);
+        }
+        finally
+        {
+            _server.Dispose();
+            await Connection.DisposeAsync();   // the reader ends too, and reports the connection gone
+        }
+    }
+
+    private ValueTask CarryOutAsync(PeerCommand command, CancellationToken ct) => command.Kind switch
+    {
+        CommandKind.Serve => ServeAsync(command.Block, ct),
+        CommandKind.Bitfield => Connection.SendBitfieldAsync(command.Pieces!, ct),
+        CommandKind.Have => Connection.SendHaveAsync(command.Piece, ct),
+        CommandKind.Interested => Connection.SendInterestedAsync(ct),
+        CommandKind.NotInterested => Connection.SendNotInterestedAsync(ct),
+        CommandKind.Choke => Connection.SendChokeAsync(ct),
+        CommandKind.Unchoke => Connection.SendUnchokeAsync(ct),
+        CommandKind.Cancel => Connection.SendCancelAsync(command.Block, ct),
+        CommandKind.Reject => Connection.SendRejectAsync(command.Block, ct),
+        CommandKind.KeepAlive => Connection.SendKeepAliveAsync(ct),
+        CommandKind.ExtensionHandshake => Connection.SendExtensionHandshakeAsync(command.Extensions!, ct),
+        CommandKind.Pex => Connection.SendPexAsync(command.Pex!, ct),
+        CommandKind.Metadata => Connection.SendMetadataMessageAsync(command.Metadata!, ct),
+        _ => ValueTask.CompletedTask,   // Unserve: applied to the batch already
+    };
+
+    private async ValueTask ServeAsync(BlockRequest block, CancellationToken ct)
+    {
+        try
+        {
+            await _server.ServeAsync(block, ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _servesPending);
+        }
+    }
+
+    /// <summary>The peer cancelled requests still queued here (BEP 3 cancel): their blocks are not sent.</summary>
+    private void SkipWithdrawnServes(List<PeerCommand> batch)
+    {
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].Kind != CommandKind.Unserve)
+                continue;
+            int serve = batch.FindIndex(0, i, c => c.Kind == CommandKind.Serve && c.Block == batch[i].Block);
+            if (serve < 0)
+                continue;
+            batch[serve] = PeerCommand.Unserve(batch[serve].Block);   // a no-op now
+            Interlocked.Decrement(ref _servesPending);
+        }
+    }
+}
