@@ -1,0 +1,98 @@
+using MeTorrent.Download.Engine;
+using MeTorrent.Peer;
+using MeTorrent.Tests.Support;
+using NUnit.Framework;
+using static MeTorrent.Tests.Download.Loop.LoopHarness;
+
+namespace MeTorrent.Tests.Download.Loop;
+
+/// <summary>The loop's decisions when a peer joins and tells us its pieces (BEP 3, BEP 6 have all / none).</summary>
+[Stage(5)]
+public class LoopInterestTests
+{
+    private LoopHarness _h = null!;
+
+    [SetUp]
+    public void Start() => _h = new LoopHarness();
+
+    [TearDown]
+    public void Stop() => _h.Dispose();
+
+    [Test]
+    public void AFastPeerHearsOurPiecesFirstEvenWhenWeHaveNone()
+    {
+        var peer = _h.Join(PeerFeatures.Fast | PeerFeatures.Extensions);
+        var commands = Take(peer);
+        Assert.That(commands.Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Bitfield, CommandKind.ExtensionHandshake }),
+            "bitfield (sent as have none) first, then the extension handshake (BEP 10 after BEP 3's bitfield)");
+        Assert.That(commands[0].Pieces!.IsEmpty, Is.True);
+    }
+
+    [Test]
+    public void APlainPeerGetsNoEmptyBitfield()
+    {
+        var peer = _h.Join(PeerFeatures.None);
+        Assert.That(Take(peer), Is.Empty, "BEP 3: a peer with nothing may skip the bitfield; without BEP 6 there is no have none");
+    }
+
+    [Test]
+    public void ASeederSendsItsFullBitfield()
+    {
+        using var h = new LoopHarness(complete: true);
+        var peer = h.Join(PeerFeatures.None);
+        var bitfield = Take(peer).Single();
+        Assert.That((bitfield.Kind, bitfield.Pieces!.IsComplete), Is.EqualTo((CommandKind.Bitfield, true)));
+    }
+
+    [Test]
+    public void APeerWithPiecesWeLackMakesUsInterested()
+    {
+        var peer = _h.Join();
+        Take(peer);
+        var bits = new Bitfield(_h.Torrent.PieceCount) { [2] = true };
+        _h.Receive(peer, MessageId.Bitfield, payload: bits.ToBytes());
+        Assert.That(Take(peer).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Interested }), "interested, and no request while it chokes us");
+        Assert.That(_h.State.InEndgame, Is.False);
+    }
+
+    [Test]
+    public void APeerWithNothingWeLackLeavesUsUninterested()
+    {
+        var peer = _h.Join();
+        Take(peer);
+        _h.Receive(peer, MessageId.HaveNone);
+        _h.Receive(peer, MessageId.Unchoke);
+        Assert.That(Take(peer), Is.Empty);
+    }
+
+    [Test]
+    public void AHaveOfAPieceWeLackMakesUsInterestedOnce()
+    {
+        var peer = _h.Join();
+        Take(peer);
+        _h.Receive(peer, MessageId.Have, 1);
+        _h.Receive(peer, MessageId.Have, 2);
+        Assert.That(Take(peer).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Interested }));
+    }
+
+    [Test]
+    public void ALateBitfieldAddsOnlyWhatIsNew()
+    {
+        var peer = _h.Join();
+        _h.Receive(peer, MessageId.Have, 0);
+        var bits = new Bitfield(_h.Torrent.PieceCount) { [0] = true, [3] = true };
+        _h.Receive(peer, MessageId.Bitfield, payload: bits.ToBytes());   // aria2 does this
+        Assert.That(peer.Pieces.SetCount, Is.EqualTo(2));
+        Assert.That(peer.IsClosed, Is.False, "interop wins over BEP 3's 'bitfield first'");
+    }
+
+    [Test]
+    public void AnIncomingPeerBeyondMaxPeersIsClosed()
+    {
+        using var h = new LoopHarness(new EngineOptions { MaxPeers = 1 });
+        h.Join(incoming: true);
+        var second = h.Join(incoming: true);
+        Assert.That(Take(second).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Close }));
+        Assert.That(h.Loop.Peers, Has.Count.EqualTo(1));
+    }
+}
