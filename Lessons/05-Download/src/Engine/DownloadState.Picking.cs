@@ -13,8 +13,7 @@ public sealed partial class DownloadState
     /// </summary>
     public int PickRequests(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
     {
-        lock (_lock)
-            return PickLocked(peer, peerPieces, output);
+        return PickBlocks(peer, peerPieces, output);
     }
 
     /// <summary>
@@ -25,13 +24,12 @@ public sealed partial class DownloadState
     // outstanding, but not for a trickle of one or two (wait until a quarter of the queue is free).
     public int TopUp(PeerRequests peer, Bitfield peerPieces, int depth, Span<BlockRequest> buffer)
     {
-        throw new NotImplementedException("Lesson 05 step 1 (pipelining): inside lock (_lock): outstanding = peer.Outstanding.Count; gap = Math.Min(depth, buffer.Length) - outstanding; return 0 if gap <= 0, or if outstanding > 0 and gap < Math.Min(16, depth / 4); else return PickLocked(peer, peerPieces, buffer[..gap]).");
+        throw new NotImplementedException("Lesson 05 step 1 (pipelining): outstanding = peer.Outstanding.Count; gap = Math.Min(depth, buffer.Length) - outstanding; return 0 if gap <= 0, or if outstanding > 0 and gap < Math.Min(16, depth / 4); else return PickBlocks(peer, peerPieces, buffer[..gap]).");
     }
 
     public bool IsStalled(PeerRequests peer, TimeSpan timeout, long now)
     {
-        lock (_lock)
-            return peer.Outstanding.Count > 0 && now - peer.LastBlockTicks > timeout.TotalMilliseconds;
+        return peer.Outstanding.Count > 0 && now - peer.LastBlockTicks > timeout.TotalMilliseconds;
     }
 
     /// <summary>
@@ -41,17 +39,14 @@ public sealed partial class DownloadState
     /// </summary>
     public void ReleaseForgotten(PeerRequests peer, TimeSpan timeout, long now, List<BlockRequest> released)
     {
-        lock (_lock)
+        foreach (var (request, sent) in peer.Outstanding)
+            if (now - sent > timeout.TotalMilliseconds && peer.LastBlockTicks > sent)
+                released.Add(request);
+        foreach (var request in released)
         {
-            foreach (var (request, sent) in peer.Outstanding)
-                if (now - sent > timeout.TotalMilliseconds && peer.LastBlockTicks > sent)
-                    released.Add(request);
-            foreach (var request in released)
-            {
-                peer.Outstanding.Remove(request);
-                if (_inFlight.TryGetValue(request.Piece, out var piece))
-                    piece.RemoveRequest(request.Begin / Blocks.Size);
-            }
+            peer.Outstanding.Remove(request);
+            if (_inFlight.TryGetValue(request.Piece, out var piece))
+                piece.RemoveRequest(request.Begin / Blocks.Size);
         }
     }
 
@@ -61,23 +56,20 @@ public sealed partial class DownloadState
     /// </summary>
     public void ReleaseMadeBefore(PeerRequests peer, long chokeTicks, List<BlockRequest> released)
     {
-        lock (_lock)
+        int already = released.Count;
+        foreach (var (request, sent) in peer.Outstanding)
+            if (sent <= chokeTicks && !released.Contains(request))
+                released.Add(request);
+        for (int i = already; i < released.Count; i++)
         {
-            int already = released.Count;
-            foreach (var (request, sent) in peer.Outstanding)
-                if (sent <= chokeTicks && !released.Contains(request))
-                    released.Add(request);
-            for (int i = already; i < released.Count; i++)
-            {
-                var request = released[i];
-                peer.Outstanding.Remove(request);
-                if (_inFlight.TryGetValue(request.Piece, out var piece))
-                    piece.RemoveRequest(request.Begin / Blocks.Size);
-            }
+            var request = released[i];
+            peer.Outstanding.Remove(request);
+            if (_inFlight.TryGetValue(request.Piece, out var piece))
+                piece.RemoveRequest(request.Begin / Blocks.Size);
         }
     }
 
-    private int PickLocked(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
+    private int PickBlocks(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
     {
         // The engine's housekeeping may top up a connection's queue just as its task ends: blocks
         // handed to a departed peer would stay "requested" with no one left to release them.
