@@ -10,8 +10,8 @@ internal abstract record EngineEvent;
 internal sealed record PeerJoined(PeerLink Link, PeerRecord? Dialled) : EngineEvent;
 
 /// <summary>
-/// A message from a peer. Its payload is the event's own: a pooled copy (<paramref name="Rented"/>) that
-/// the loop gives back once it has taken the bytes.
+/// A message from a peer. Its payload is the event's own copy; a block's comes from the <see cref="BlockPool"/> (<paramref name="Rented"/>), which
+/// the loop returns to once it has copied the bytes into their piece.
 /// </summary>
 internal sealed record MessageArrived(PeerLink Link, PeerMessage Message, byte[]? Rented) : EngineEvent;
 

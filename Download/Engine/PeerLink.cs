@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Threading.Channels;
 using MeTorrent.Download.Seeding;
 using MeTorrent.Peer;
@@ -19,9 +18,12 @@ internal sealed class PeerLink
     private int _servesPending;
     private string? _writeError;
 
-    public PeerLink(PeerConnection connection, IBlockSource source, EngineStats stats)
+    private readonly BlockPool _blocks;
+
+    public PeerLink(PeerConnection connection, IBlockSource source, EngineStats stats, BlockPool blocks)
     {
         Connection = connection;
+        _blocks = blocks;
         _server = new BlockServer(connection, source, stats);
     }
 
@@ -64,9 +66,10 @@ internal sealed class PeerLink
                 byte[]? rented = null;
                 if (!message.Payload.IsEmpty)
                 {
-                    rented = ArrayPool<byte>.Shared.Rent(message.Payload.Length);
-                    message.Payload.CopyTo(rented);
-                    message = message with { Payload = rented.AsMemory(0, message.Payload.Length) };
+                    // The connection reuses its buffer on the next read: the event gets its own copy.
+                    var copy = message.Payload.Length <= Blocks.Size ? rented = _blocks.Rent() : new byte[message.Payload.Length];
+                    message.Payload.CopyTo(copy);
+                    message = message with { Payload = copy.AsMemory(0, message.Payload.Length) };
                 }
                 await events.WriteAsync(new MessageArrived(this, message, rented), ct);
             }

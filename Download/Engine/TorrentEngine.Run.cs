@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using MeTorrent.Download.Seeding;
 using MeTorrent.Peer;
@@ -9,6 +8,7 @@ public sealed partial class TorrentEngine
 {
     private readonly Dictionary<PeerState, PeerLink> _links = [];
     private Snapshot _published = Snapshot.Empty;
+    private readonly BlockPool _blocks = new(EventQueueLength + 64);
 
     /// <summary>
     /// The one task that owns the torrent: takes each event to the loop, then hands every command decided
@@ -41,10 +41,10 @@ public sealed partial class TorrentEngine
             case MessageArrived { Link.State: { } peer } message:
                 _loop.OnMessage(peer, message.Message, now);
                 if (message.Rented is { } rented)
-                    ArrayPool<byte>.Shared.Return(rented);
+                    _blocks.Return(rented);
                 break;
             case MessageArrived { Rented: { } orphan }:
-                ArrayPool<byte>.Shared.Return(orphan);
+                _blocks.Return(orphan);
                 break;
             case PeerJoined joined:
                 var record = joined.Dialled ?? _loop.Pool.AddIncoming(joined.Link.Connection.RemoteEndPoint);
@@ -149,7 +149,7 @@ public sealed partial class TorrentEngine
         IBlockSource source = new StorageBlockSource(_storage);
         if (_options.ServeThrough is { } wrap)
             source = wrap(source);
-        var link = new PeerLink(connection, source, Stats);
+        var link = new PeerLink(connection, source, Stats, _blocks);
         if (!await PostQuietlyAsync(new PeerJoined(link, dialled)))
         {
             await connection.DisposeAsync();
