@@ -103,7 +103,7 @@ public sealed partial class DownloadState
             }
             int index = _picker.PickNew(peerPieces, peer.Record);
             if (index < 0) break;
-            var piece = new InFlightPiece(index, _torrent.PieceSize(index), _buffers.Rent()) { Owner = peer };
+            var piece = new InFlightPiece(index, _torrent.PieceSize(index)) { Owner = peer };
             _inFlight.Add(index, piece);
             _picker.SetStatus(index, PieceStatus.InFlight);
             count = TakeFree(peer, piece, output, count);

@@ -20,20 +20,22 @@ public sealed partial class DownloadState
     private readonly Dictionary<int, List<SuspectBlock>> _suspectBlocks = [];   // failed pieces with several senders
     private readonly List<PeerRequests> _peers = [];
     private readonly long _maxInFlightBytes;
-    private readonly PieceBufferPool _buffers;
+    private readonly BlockPool _buffers;
     private bool _waitingForRoom;
     private long _bytesLeft;
 
     /// <summary>The fewest pieces allowed in flight whatever <c>maxInFlightBytes</c> says: some arrive while others are verified.</summary>
     public const int MinPiecesInFlight = 4;
 
-    public DownloadState(Torrent torrent, Bitfield have, long maxInFlightBytes = EngineOptions.DefaultMaxInFlightBytes, Random? random = null)
+    /// <param name="blocks">where the blocks of the pieces in flight come from and go back to (shared with the connections' readers)</param>
+    public DownloadState(Torrent torrent, Bitfield have, long maxInFlightBytes = EngineOptions.DefaultMaxInFlightBytes, Random? random = null,
+        BlockPool? blocks = null)
     {
         _torrent = torrent;
         _have = have;
         _picker = new PiecePicker(have, random);
         _maxInFlightBytes = Math.Max(maxInFlightBytes, (long)MinPiecesInFlight * torrent.PieceLength);
-        _buffers = new PieceBufferPool(torrent.PieceLength);
+        _buffers = blocks ?? new BlockPool();
         for (int i = 0; i < have.Count; i++)
             if (!have[i]) _bytesLeft += torrent.PieceSize(i);
     }
@@ -47,6 +49,9 @@ public sealed partial class DownloadState
     public int InFlightCount => _inFlight.Count;
 
     public PieceBufferCounts PieceBuffers => _buffers.Counts;
+
+    /// <summary>Where blocks come from and go back to.</summary>
+    public BlockPool BlockPool => _buffers;
 
     /// <summary>True once every missing piece has been started: duplicate requests are allowed then.</summary>
     public bool InEndgame => IsEndgame();
@@ -97,24 +102,44 @@ public sealed partial class DownloadState
     }
 
     /// <summary>
-    /// A block arrived. Returns the piece if this block completed it (hash it, then call
-    /// <see cref="PieceChecked"/>); adds to <paramref name="cancels"/> the same block outstanding at
-    /// other peers (endgame), which the caller should cancel.
+    /// A block arrived, as bytes to copy (tests, benchmarks): see the other overload.
     /// </summary>
     public InFlightPiece? BlockReceived(PeerRequests peer, int index, int begin, ReadOnlySpan<byte> data, List<(PeerRequests Peer, BlockRequest Request)> cancels)
     {
-        var request = new BlockRequest(index, begin, data.Length);
+        if (data.Length > Blocks.Size)
+            return null;
+        var block = _buffers.Rent();
+        data.CopyTo(block);
+        var piece = BlockReceived(peer, index, begin, block, data.Length, cancels, out bool taken);
+        if (!taken)
+            _buffers.Return(block);
+        return piece;
+    }
+
+    /// <summary>
+    /// A block arrived, in an array from the <see cref="BlockPool"/>: if the piece still needs it, the array
+    /// becomes part of the piece (<paramref name="taken"/>; otherwise the caller gives it back). Returns the
+    /// piece if this block completed it (hash it, then call <see cref="PieceChecked"/>); adds to
+    /// <paramref name="cancels"/> the same block outstanding at other peers (endgame), which the caller
+    /// should cancel.
+    /// </summary>
+    public InFlightPiece? BlockReceived(PeerRequests peer, int index, int begin, byte[] data, int length,
+        List<(PeerRequests Peer, BlockRequest Request)> cancels, out bool taken)
+    {
+        taken = false;
+        var request = new BlockRequest(index, begin, length);
         bool wasOutstanding = peer.Outstanding.Remove(request);
         if (!_inFlight.TryGetValue(index, out var piece) || begin % Blocks.Size != 0)
             return null;
         int block = begin / Blocks.Size;
-        if (block >= piece.BlockCount || piece.BlockLength(block) != data.Length)
+        if (block >= piece.BlockCount || piece.BlockLength(block) != length)
             return null;
         if (wasOutstanding)
             piece.RemoveRequest(block);
         peer.LastBlockTicks = Environment.TickCount64;
         if (!piece.Receive(block, data, peer.Record))
             return null;
+        taken = true;
         while (piece.RequestCount(block) > 0 && FindOtherRequester(peer, request) is { } other)
         {
             other.Outstanding.Remove(request);
@@ -211,7 +236,7 @@ public sealed partial class DownloadState
 
     /// <summary>
     /// At shutdown, once the verifier has drained: the pieces still in flight are dropped (a restart
-    /// fetches them again) and their buffers given back.
+    /// fetches them again) and their blocks given back.
     /// </summary>
     public void ReleaseBuffers()
     {
@@ -224,11 +249,7 @@ public sealed partial class DownloadState
         _buffers.Trim();
     }
 
-    private void ReturnBuffer(InFlightPiece piece)
-    {
-        if (piece.DetachBuffer() is { } buffer)
-            _buffers.Return(buffer);
-    }
+    private void ReturnBuffer(InFlightPiece piece) => piece.ReturnBlocks(_buffers);
 
     private PeerRequests? FindOtherRequester(PeerRequests except, BlockRequest request)
     {

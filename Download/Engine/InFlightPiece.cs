@@ -1,28 +1,26 @@
 namespace MeTorrent.Download.Engine;
 
 /// <summary>
-/// A piece being downloaded: a buffer (from <see cref="PieceBufferPool"/>) its blocks are copied into, and per block whether it is
-/// free, requested (by how many peers — more than one only in endgame), or received. The piece is
-/// written to disk only after its SHA-1 checks, so data on disk is never overwritten with unverified bytes.
+/// A piece being downloaded: its blocks as they arrive (each a 16 KiB array from the <see cref="BlockPool"/>,
+/// taken as it is, never copied), and per block whether it is free, requested (by how many peers — more
+/// than one only in endgame), or received. The piece is written to disk only after its SHA-1 checks, so
+/// data on disk is never overwritten with unverified bytes.
 /// </summary>
 public sealed class InFlightPiece
 {
+    private readonly byte[]?[] _blocks;
     private readonly byte[] _requests;   // outstanding requests per block
-    private readonly bool[] _received;
     private readonly PeerRecord?[] _senders;
 
-    public InFlightPiece(int index, int length, byte[] buffer)
+    public InFlightPiece(int index, int length)
     {
-        if (buffer.Length < length)
-            throw new ArgumentException($"A buffer of {buffer.Length} bytes cannot hold a piece of {length}.", nameof(buffer));
         Index = index;
         Length = length;
         BlockCount = Blocks.CountIn(length);
+        _blocks = new byte[BlockCount][];
         _requests = new byte[BlockCount];
-        _received = new bool[BlockCount];
         _senders = new PeerRecord?[BlockCount];
         FreeCount = BlockCount;
-        Buffer = buffer;
     }
 
     public int Index { get; }
@@ -30,9 +28,6 @@ public sealed class InFlightPiece
     public int Length { get; }
 
     public int BlockCount { get; }
-
-    /// <summary>The received bytes; only the first <see cref="Length"/> count. Given back by <see cref="DetachBuffer"/>.</summary>
-    public byte[] Buffer { get; private set; }
 
     public int ReceivedCount { get; private set; }
 
@@ -42,14 +37,14 @@ public sealed class InFlightPiece
     /// <summary>The connection that started this piece and fetches it first; null once it has gone.</summary>
     public PeerRequests? Owner { get; set; }
 
-    /// <summary>Everyone whose data is in the buffer (blamed together if the hash fails).</summary>
+    /// <summary>Everyone whose data is in the piece (blamed together if the hash fails).</summary>
     public List<PeerRecord> Contributors { get; } = new(2);
 
     public bool IsComplete => ReceivedCount == BlockCount;
 
-    public bool IsFree(int block) => !_received[block] && _requests[block] == 0;
+    public bool IsFree(int block) => _blocks[block] is null && _requests[block] == 0;
 
-    public bool IsReceived(int block) => _received[block];
+    public bool IsReceived(int block) => _blocks[block] is not null;
 
     public int RequestCount(int block) => _requests[block];
 
@@ -58,7 +53,7 @@ public sealed class InFlightPiece
     /// <summary>Who sent a received block (to find the liar when a piece with several senders fails).</summary>
     public PeerRecord? SenderOf(int block) => _senders[block];
 
-    public ReadOnlySpan<byte> BlockData(int block) => Buffer.AsSpan(block * Blocks.Size, BlockLength(block));
+    public ReadOnlySpan<byte> BlockData(int block) => _blocks[block].AsSpan(0, BlockLength(block));
 
     public void AddRequest(int block)
     {
@@ -78,15 +73,18 @@ public sealed class InFlightPiece
 
     public bool HasFreeBlock() => FreeCount > 0;
 
-    /// <summary>Copies a block in; false if it was already received (an endgame duplicate).</summary>
-    public bool Receive(int block, ReadOnlySpan<byte> data, PeerRecord from)
+    /// <summary>
+    /// Takes a block's bytes (the first <see cref="BlockLength"/> of <paramref name="data"/>): the array
+    /// becomes part of the piece. False if the block was already received (an endgame duplicate): the
+    /// caller keeps the array.
+    /// </summary>
+    public bool Receive(int block, byte[] data, PeerRecord from)
     {
-        if (_received[block])
+        if (_blocks[block] is not null)
             return false;
-        data.CopyTo(Buffer.AsSpan(block * Blocks.Size));
         if (IsFree(block))
             FreeCount--;
-        _received[block] = true;
+        _blocks[block] = data;
         _senders[block] = from;
         ReceivedCount++;
         if (!Contributors.Contains(from))
@@ -94,13 +92,30 @@ public sealed class InFlightPiece
         return true;
     }
 
-    public ReadOnlySpan<byte> Data => Buffer.AsSpan(0, Length);
-
-    /// <summary>Takes the buffer away (to return it to its pool); null if it was already taken.</summary>
-    public byte[]? DetachBuffer()
+    /// <summary>The whole piece, block after block (for the hash and the write).</summary>
+    public IEnumerable<ReadOnlyMemory<byte>> Data()
     {
-        var buffer = Buffer;
-        Buffer = [];
-        return buffer.Length > 0 ? buffer : null;
+        for (int b = 0; b < BlockCount; b++)
+            yield return _blocks[b].AsMemory(0, BlockLength(b));
+    }
+
+    /// <summary>Copies the whole piece out (tests, and the rare reader that needs it in one span).</summary>
+    public byte[] ToArray()
+    {
+        var bytes = new byte[Length];
+        for (int b = 0; b < BlockCount; b++)
+            BlockData(b).CopyTo(bytes.AsSpan(b * Blocks.Size));
+        return bytes;
+    }
+
+    /// <summary>Gives the received blocks back to <paramref name="pool"/> (the piece leaves memory).</summary>
+    public void ReturnBlocks(BlockPool pool)
+    {
+        for (int b = 0; b < BlockCount; b++)
+        {
+            if (_blocks[b] is { } block)
+                pool.Return(block);
+            _blocks[b] = null;
+        }
     }
 }

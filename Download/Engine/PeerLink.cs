@@ -66,7 +66,8 @@ internal sealed class PeerLink
                 byte[]? rented = null;
                 if (!message.Payload.IsEmpty)
                 {
-                    // The connection reuses its buffer on the next read: the event gets its own copy.
+                    // The connection reuses its buffer on the next read: the event gets its own copy. A block's
+                    // copy is the one it keeps: the pool's array becomes part of its piece (BlockPool).
                     var copy = message.Payload.Length <= Blocks.Size ? rented = _blocks.Rent() : new byte[message.Payload.Length];
                     message.Payload.CopyTo(copy);
                     message = message with { Payload = copy.AsMemory(0, message.Payload.Length) };

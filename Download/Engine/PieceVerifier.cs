@@ -35,20 +35,23 @@ internal sealed class PieceVerifier
 
     private async Task WorkAsync()
     {
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
         await foreach (var piece in _queue.Reader.ReadAllAsync())
-            await _report(Check(piece));
+            await _report(Check(piece, sha1));
     }
 
-    private PieceChecked Check(InFlightPiece piece)
+    private PieceChecked Check(InFlightPiece piece, IncrementalHash sha1)
     {
         Span<byte> hash = stackalloc byte[Metainfo.Torrent.HashLength];
-        SHA1.HashData(piece.Data, hash);
+        foreach (var block in piece.Data())
+            sha1.AppendData(block.Span);
+        sha1.GetHashAndReset(hash);
         bool good = hash.SequenceEqual(_storage.Torrent.PieceHash(piece.Index));
         if (!good)
             return new PieceChecked(piece, false, null);
         try
         {
-            _storage.WritePiece(piece.Index, piece.Data);
+            _storage.WritePiece(piece.Index, piece.Data());
             return new PieceChecked(piece, true, null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

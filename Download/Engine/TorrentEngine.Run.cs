@@ -8,7 +8,6 @@ public sealed partial class TorrentEngine
 {
     private readonly Dictionary<PeerState, PeerLink> _links = [];
     private Snapshot _published = Snapshot.Empty;
-    private readonly BlockPool _blocks = new(EventQueueLength + 64);
 
     /// <summary>
     /// The one task that owns the torrent: takes each event to the loop, then hands every command decided
@@ -38,6 +37,11 @@ public sealed partial class TorrentEngine
     {
         switch (e)
         {
+            case MessageArrived { Link.State: { } peer, Message.Id: MessageId.Piece, Rented: { } block } piece:
+                var request = new BlockRequest(piece.Message.Index, piece.Message.Begin, piece.Message.Length);
+                if (!_loop.OnBlock(peer, request, block, now))
+                    _blocks.Return(block);
+                break;
             case MessageArrived { Link.State: { } peer } message:
                 _loop.OnMessage(peer, message.Message, now);
                 if (message.Rented is { } rented)

@@ -34,6 +34,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskTracker _tasks = new();
+    private readonly BlockPool _blocks = new();
     private readonly PeerConnectionOptions _connectionOptions;
     private readonly IncomingConnections? _incoming;
     private readonly TrackerAnnouncer? _announcer;
@@ -46,7 +47,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         _options = options;
         _storage = storage;
         _incoming = incoming;
-        var state = new DownloadState(torrent, have, options.MaxInFlightBytes);
+        var state = new DownloadState(torrent, have, options.MaxInFlightBytes, blocks: _blocks);
         Stats.TotalBytes = torrent.TotalLength;
         Stats.BytesAlreadyHad = torrent.TotalLength - state.BytesLeft;
         _loop = new TorrentLoop(torrent, state, options, new PeerPool(options.RetryDelay), Stats, new Effects(this))

@@ -9,7 +9,6 @@ internal sealed partial class TorrentLoop
 {
     /// <summary>
     /// A message from a connected peer; the connection has checked its framing and ranges already.
-    /// A piece's payload is copied into its piece buffer before this returns.
     /// </summary>
     public void OnMessage(PeerState peer, PeerMessage message, long now)
     {
@@ -18,7 +17,11 @@ internal sealed partial class TorrentLoop
         switch (message.Id)
         {
             case MessageId.Piece:
-                OnBlock(peer, new BlockRequest(message.Index, message.Begin, message.Payload.Length), message.Payload.Span, now);
+                // Bytes that are not a pool block yet (the engine calls OnBlock with the reader's block instead).
+                var copy = State.BlockPool.Rent();
+                message.Payload.Span.CopyTo(copy);
+                if (!OnBlock(peer, new BlockRequest(message.Index, message.Begin, message.Payload.Length), copy, now))
+                    State.BlockPool.Return(copy);
                 break;
             case MessageId.Have:
                 OnHave(peer, message.Index);
@@ -105,27 +108,31 @@ internal sealed partial class TorrentLoop
     }
 
     /// <summary>
-    /// A block. Only blocks this peer owes us are taken (BEP 6: anything else closes a fast connection; a
-    /// late answer to a request we cancelled is dropped). It goes into its piece buffer; the same block
-    /// asked of others (endgame) is cancelled there; a completed piece goes to be hashed.
+    /// A block, in an array from the <see cref="BlockPool"/>. Only blocks this peer owes us are taken (BEP 6:
+    /// anything else closes a fast connection; a late answer to a request we cancelled is dropped). The
+    /// array becomes part of its piece; the same block asked of others (endgame) is cancelled there; a
+    /// completed piece goes to be hashed. False: the array was not taken (the caller gives it back).
     /// </summary>
-    private void OnBlock(PeerState peer, BlockRequest block, ReadOnlySpan<byte> data, long now)
+    public bool OnBlock(PeerState peer, BlockRequest block, byte[] data, long now)
     {
         Stats.BlockReceived(block.Length);
+        if (peer.IsClosed)
+            return false;
         if (!peer.Requests.Outstanding.ContainsKey(block))
         {
             if (!peer.Cancelled.Remove(block) && peer.SupportsFast)
                 Drop(peer, $"sent {block.Piece}:{block.Begin}+{block.Length}, which we never asked for (BEP 6)");
-            return;
+            return false;
         }
         peer.Depth.Received(block.Length, now);
         peer.BlocksReceived++;
         peer.LastBlockTicks = now;
-        var completed = State.BlockReceived(peer.Requests, block.Piece, block.Begin, data, _cancels);
+        var completed = State.BlockReceived(peer.Requests, block.Piece, block.Begin, data, block.Length, _cancels, out bool taken);
         SendCancels();
         if (completed is not null)
             _effects.Verify(completed);
         TopUp(peer);
+        return taken;
     }
 
     private void OnReject(PeerState peer, BlockRequest block)

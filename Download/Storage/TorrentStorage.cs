@@ -51,7 +51,27 @@ public sealed class TorrentStorage : IDisposable
     {
         if (data.Length != _torrent.PieceSize(piece))
             throw new ArgumentException($"Piece {piece} has {_torrent.PieceSize(piece)} bytes, not {data.Length}.", nameof(data));
-        foreach (var segment in _torrent.MapToFiles(piece, 0, data.Length))
+        WriteAt(piece, 0, data);
+        CreateEmptyFiles(piece);
+    }
+
+    /// <summary>Writes a whole verified piece given as its blocks in order (the engine keeps pieces as blocks).</summary>
+    public void WritePiece(int piece, IEnumerable<ReadOnlyMemory<byte>> blocks)
+    {
+        int offset = 0;
+        foreach (var block in blocks)
+        {
+            WriteAt(piece, offset, block.Span);
+            offset += block.Length;
+        }
+        if (offset != _torrent.PieceSize(piece))
+            throw new ArgumentException($"Piece {piece} has {_torrent.PieceSize(piece)} bytes, not {offset}.", nameof(blocks));
+        CreateEmptyFiles(piece);
+    }
+
+    private void WriteAt(int piece, int begin, ReadOnlySpan<byte> data)
+    {
+        foreach (var segment in _torrent.MapToFiles(piece, begin, data.Length))
         {
             if (segment.File.IsPadding)
                 continue;
@@ -59,7 +79,6 @@ public sealed class TorrentStorage : IDisposable
             RandomAccess.Write(file.Handle, data.Slice(segment.BufferOffset, segment.Length), segment.FileOffset);
             file.Written();
         }
-        CreateEmptyFiles(piece);
     }
 
     /// <summary>Creates the zero-length files that sit at <paramref name="piece"/>'s place (once the piece is on disk).</summary>

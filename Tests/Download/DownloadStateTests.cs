@@ -284,7 +284,7 @@ public class DownloadStateTests
 
         Assert.That(state.IsComplete, Is.True);
         var buffers = state.PieceBuffers;
-        Assert.That(buffers.Created, Is.EqualTo(Room), "four buffers served all twelve pieces");
+        Assert.That(buffers.Created, Is.LessThanOrEqualTo(Room), "a few blocks served all twelve pieces");
         Assert.That(buffers.Rented, Is.EqualTo(Pieces));
         Assert.That(buffers.InUse, Is.Zero);
     }
@@ -297,7 +297,7 @@ public class DownloadStateTests
         var requests = new BlockRequest[6];
         state.PickRequests(peer, pieces, requests);
         state.BlockReceived(peer, requests[0].Piece, requests[0].Begin, Block(requests[0].Length), []);
-        Assert.That(state.PieceBuffers.InUse, Is.EqualTo(2), "two pieces started");
+        Assert.That(state.PieceBuffers.InUse, Is.EqualTo(1), "the block received is held by its piece");
 
         state.ReleaseBuffers();
         Assert.That(state.PieceBuffers.InUse, Is.Zero);

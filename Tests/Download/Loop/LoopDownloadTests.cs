@@ -71,7 +71,7 @@ public class LoopDownloadTests
             _h.Deliver(peer, block);
         var verified = _h.Effects.TakeVerified();
         Assert.That(verified.Select(p => p.Index), Is.EqualTo(new[] { asked[0].Piece }));
-        Assert.That(verified[0].Data.ToArray(), Is.EqualTo(_h.Data.AsSpan(asked[0].Piece * PieceLength, PieceLength).ToArray()));
+        Assert.That(verified[0].ToArray(), Is.EqualTo(_h.Data.AsSpan(asked[0].Piece * PieceLength, PieceLength).ToArray()));
         Assert.That(_h.Stats.BlocksReceived, Is.EqualTo(4));
     }
 

@@ -90,7 +90,7 @@ internal sealed class LoopHarness : IDisposable
     {
         foreach (var piece in Effects.TakeVerified())
         {
-            bool matches = System.Security.Cryptography.SHA1.HashData(piece.Data).AsSpan().SequenceEqual(Torrent.PieceHash(piece.Index));
+            bool matches = System.Security.Cryptography.SHA1.HashData(piece.ToArray()).AsSpan().SequenceEqual(Torrent.PieceHash(piece.Index));
             Loop.OnPieceChecked(piece, good ?? matches);
         }
     }
