@@ -30,6 +30,7 @@ public sealed partial class PeerConnection
                 while (true)
                 {
                     var frame = await _reader.ReadFrameAsync(token);
+                    _options.Trace?.Invoke(this, outgoing: false, handshake: false, frame.Span);
                     if (Interpret(frame, out var message))
                         return message;
                 }

@@ -145,6 +145,8 @@ public sealed partial class PeerConnection
             byte[] buffer = size <= _sendBuffer.Length ? _sendBuffer : large = ArrayPool<byte>.Shared.Rent(size);
             int length = encode(buffer, state);
             _sentMessage = true;
+            if (_options.Trace is { } trace)
+                TraceFrames(trace, buffer.AsSpan(0, length));
             var token = ArmWriteTimeout(ct);
             try
             {
@@ -164,6 +166,17 @@ public sealed partial class PeerConnection
             if (large is not null)
                 ArrayPool<byte>.Shared.Return(large);
             _sendLock.Release();
+        }
+    }
+
+    /// <summary>--trace: each message of an encoded write (requests go several to a write).</summary>
+    private void TraceFrames(WireObserver trace, ReadOnlySpan<byte> written)
+    {
+        while (written.Length >= 4)
+        {
+            int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(written);
+            trace(this, outgoing: true, handshake: false, written.Slice(4, length));
+            written = written[(4 + length)..];
         }
     }
 

@@ -108,10 +108,13 @@ public sealed partial class PeerConnection : IAsyncDisposable
         {
             await connection.SendHandshakeAsync(infoHash, ourId, ct);
             var token = connection.ArmReadTimeout(options.HandshakeTimeout, ct);
-            var (theirHash, features) = HandshakeCodec.ReadPrefix((await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct)).Span);
+            var prefix = await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct);
+            var (theirHash, features) = HandshakeCodec.ReadPrefix(prefix.Span);
+            byte[]? traced = options.Trace is null ? null : prefix.ToArray();
             if (theirHash != infoHash)
                 throw new PeerProtocolException($"peer {remote} answered for torrent {theirHash.Hex}, not {infoHash.Hex}");
             var peerId = (await connection.ReadHandshakeBytesAsync(PeerId.Length, token, ct)).ToArray();
+            connection.TraceHandshake(traced, peerId);
             connection.Handshaken(new Handshake(theirHash, peerId, features), ourId);
             return connection;
         }
@@ -135,11 +138,14 @@ public sealed partial class PeerConnection : IAsyncDisposable
         try
         {
             var token = connection.ArmReadTimeout(options.HandshakeTimeout, ct);
-            var (infoHash, features) = HandshakeCodec.ReadPrefix((await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct)).Span);
+            var prefix = await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct);
+            var (infoHash, features) = HandshakeCodec.ReadPrefix(prefix.Span);
+            byte[]? traced = options.Trace is null ? null : prefix.ToArray();
             if (!accept(infoHash))
                 throw new PeerProtocolException($"peer {remote} asked for torrent {infoHash.Hex}, which we do not serve");
             await connection.SendHandshakeAsync(infoHash, ourId, ct);
             var peerId = (await connection.ReadHandshakeBytesAsync(PeerId.Length, token, ct)).ToArray();
+            connection.TraceHandshake(traced, peerId);
             connection.Handshaken(new Handshake(infoHash, peerId, features), ourId);
             return connection;
         }
@@ -168,6 +174,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
         var bytes = new byte[HandshakeCodec.Length];
         HandshakeCodec.Write(bytes, infoHash, ourId, _options.Features);
         await _stream.WriteAsync(bytes, ct);
+        _options.Trace?.Invoke(this, outgoing: true, handshake: true, bytes);
     }
 
     private async ValueTask<ReadOnlyMemory<byte>> ReadHandshakeBytesAsync(int count, CancellationToken token, CancellationToken ct)
@@ -190,6 +197,14 @@ public sealed partial class PeerConnection : IAsyncDisposable
         {
             throw new EndOfStreamException($"peer {RemoteEndPoint} closed the connection during the handshake");
         }
+    }
+
+    /// <summary>--trace: the peer's handshake as it came (prefix and peer id were read apart).</summary>
+    private void TraceHandshake(byte[]? prefix, byte[] peerId)
+    {
+        if (prefix is null || _options.Trace is not { } trace)
+            return;
+        trace(this, outgoing: false, handshake: true, [.. prefix, .. peerId]);
     }
 
     public override string ToString() => $"peer {RemoteEndPoint}";

@@ -34,6 +34,9 @@ public sealed class PeerConnectionOptions
     /// </summary>
     public bool MatchAnswers { get; init; } = true;
 
+    /// <summary>Sees every handshake and message in both directions (the CLI's --trace, <see cref="WireTrace"/>); null: none.</summary>
+    public WireObserver? Trace { get; init; }
+
     /// <summary>What we announce in the handshake; an extension is used only if the peer announces it too.</summary>
     public PeerFeatures Features { get; init; } = PeerFeatures.Extensions | PeerFeatures.Fast;
 }

@@ -27,6 +27,9 @@ public sealed class DemoCommand : ICommand, IHasOptions
                             the metadata comes from the seeders first (BEP 9)
           --quiet           print only the figures
           --verbose         also print memory figures (for the whole process: seeders included)
+          --trace           print every handshake and message in and out, one line each, on standard
+                            error: 12:00:01.204 127.0.0.1:6881 ← piece index=3 begin=16384 block=16384 bytes
+          --trace-peer A    the same, for the peer at ip:port only
 
         Examples:
           metorrent demo
@@ -35,8 +38,8 @@ public sealed class DemoCommand : ICommand, IHasOptions
           metorrent demo --magnet
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["--size", "--seeders", "--piece-length"];
-    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--magnet", "--quiet", "-q", "--verbose"];
+    public IReadOnlyList<string> ValueOptions => ["--size", "--seeders", "--piece-length", .. TraceOption.Values];
+    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--magnet", "--quiet", "-q", "--verbose", .. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -51,6 +54,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
         };
         bool quiet = args.Flag("--quiet", "-q");
         var errors = Console.Error;
+        await using var trace = TraceOption.Open(args, errors);   // the downloader's connections
 
         await using var swarm = await DemoSwarm.StartAsync(options, cancellation);
         if (!quiet)
@@ -67,7 +71,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
             clock.Restart();   // the download's figures are the data's alone
         }
         var engine = await TorrentEngine.StartAsync(torrent, swarm.DownloadPath,
-            new EngineOptions { Peers = peers, NoProgressTimeout = TimeSpan.FromSeconds(30) }, cancellation);
+            new EngineOptions { Peers = peers, NoProgressTimeout = TimeSpan.FromSeconds(30), Trace = trace?.Observer }, cancellation);
         try
         {
             await DownloadCommand.WaitWithProgressAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation);

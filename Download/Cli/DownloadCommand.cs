@@ -36,6 +36,9 @@ public sealed class DownloadCommand : ICommand, IHasOptions
           --timeout S       give up after S seconds without a verified piece (default 120)
           --quiet           print nothing but the result
           --verbose         log peer events (drops, bans, tracker errors) to standard error
+          --trace           print every handshake and message in and out, one line each, on standard
+                            error: 12:00:01.204 127.0.0.1:6881 ← piece index=3 begin=16384 block=16384 bytes
+          --trace-peer A    the same, for the peer at ip:port only
           --save-torrent F  (magnet links) also write the assembled .torrent to F
 
         Examples:
@@ -45,8 +48,8 @@ public sealed class DownloadCommand : ICommand, IHasOptions
           metorrent download -o movie.mkv "magnet:?xt=urn:btih:...&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce"
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--max-peers", "--port", "--timeout", "--save-torrent"];
-    public IReadOnlyList<string> FlagOptions => ["--quiet", "-q", "--verbose", "--seed"];
+    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--max-peers", "--port", "--timeout", "--save-torrent", .. TraceOption.Values];
+    public IReadOnlyList<string> FlagOptions => ["--quiet", "-q", "--verbose", "--seed", .. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -55,6 +58,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         string torrentArgument = args.Positionals[0];
         bool quiet = args.Flag("--quiet", "-q");
         var errors = Console.Error;
+        await using var trace = TraceOption.Open(args, errors);
         bool seed = args.Flag("--seed");
         int? port = args.Option("--port") is null ? null : args.IntOption(0, 0, 65535, "--port");
         var peers = args.Options("--peer").Select(PeerAddress.Parse).ToList();
@@ -80,6 +84,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
             DialWhenComplete = seed,
             NoProgressTimeout = TimeSpan.FromSeconds(args.IntOption(120, 1, 86400, "--timeout")),
             Log = args.Flag("--verbose") ? line => errors.WriteLine(line) : null,
+            Trace = trace?.Observer,
         };
 
         var clock = Stopwatch.StartNew();

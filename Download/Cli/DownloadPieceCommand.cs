@@ -27,13 +27,15 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
           -o, --output PATH   where to write the piece (required)
           --peer IP:PORT      a peer to use instead of the tracker (repeatable), e.g. 127.0.0.1:6881 or [::1]:6881
           --timeout S         give up on a peer that sends no block for S seconds, choked or not (default 60)
+          --trace             print every handshake and message in and out, one line each, on standard error
+          --trace-peer A      the same, for the peer at ip:port only
 
         Example:
           metorrent download_piece -o /tmp/test-piece-0 sample.torrent 0
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--timeout"];
-    public IReadOnlyList<string> FlagOptions => [];
+    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--timeout", .. TraceOption.Values];
+    public IReadOnlyList<string> FlagOptions => [.. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -46,11 +48,12 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
             throw new UserError($"{path} is a folder; -o needs a file name");
         InputFiles.RefuseOverwritingTheTorrent(args.Positionals[0], path);
         var noProgress = TimeSpan.FromSeconds(args.IntOption(60, 1, 86400, "--timeout"));
+        await using var trace = TraceOption.Open(args, Console.Error);
         var peerId = PeerId.Generate();
         var peers = args.Options("--peer").Select(PeerAddress.Parse).ToList();
         if (peers.Count == 0)
             peers = await PeersFromTrackerAsync(torrent, peerId, cancellation);
-        return await DownloadAsync(torrent, index, path, peers, peerId, noProgress, output, cancellation);
+        return await DownloadAsync(torrent, index, path, peers, peerId, noProgress, output, cancellation, trace?.Observer);
     }
 
     /// <summary>
@@ -58,7 +61,7 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
     /// a peer that sends no block for <paramref name="noProgress"/> is given up.
     /// </summary>
     public static async Task<int> DownloadAsync(Torrent torrent, int index, string path, IReadOnlyList<IPEndPoint> peers, PeerId peerId,
-        TimeSpan noProgress, TextWriter output, CancellationToken cancellation)
+        TimeSpan noProgress, TextWriter output, CancellationToken cancellation, WireObserver? trace = null)
     {
         var piece = new byte[torrent.PieceSize(index)];
         var failures = new List<string>();
@@ -66,7 +69,7 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         {
             try
             {
-                await DownloadFromAsync(endpoint, torrent, index, peerId, piece, noProgress, cancellation);
+                await DownloadFromAsync(endpoint, torrent, index, peerId, piece, noProgress, trace, cancellation);
                 // Writing is outside the peer's try: a full disk or a bad path is not the peer's fault.
                 await WriteAsync(path, piece, cancellation);
                 output.WriteLine($"Piece {index} downloaded to {path}.");
@@ -97,10 +100,11 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
     }
 
     private static async Task DownloadFromAsync(IPEndPoint endpoint, Torrent torrent, int index, PeerId peerId,
-        byte[] piece, TimeSpan noProgress, CancellationToken cancellation)
+        byte[] piece, TimeSpan noProgress, WireObserver? trace, CancellationToken cancellation)
     {
         var options = new PeerConnectionOptions
         {
+            Trace = trace,
             PieceCount = torrent.PieceCount,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             ReadTimeout = TimeSpan.FromSeconds(30), // Transmission unchokes only on its 10 s timer

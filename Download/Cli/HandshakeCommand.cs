@@ -12,7 +12,7 @@ public sealed class HandshakeCommand : ICommand, IHasOptions
     public string Name => "handshake";
     public string Summary => "exchange handshakes with a peer and print its peer id";
     public string Help => """
-        Usage: metorrent handshake [-v] <file.torrent> <ip:port>
+        Usage: metorrent handshake [-v] [--trace] <file.torrent> <ip:port>
 
         Connects to the peer, sends the BitTorrent handshake for the torrent's info hash and prints
         the 20-byte peer id it answers with, as 40 hex digits:
@@ -22,20 +22,22 @@ public sealed class HandshakeCommand : ICommand, IHasOptions
         Options:
           -v, --verbose   also print its client prefix (e.g. "-TR3000-" is Transmission 3.00)
                           and the extensions it announced (BEP 10 extension protocol, BEP 6 fast, BEP 5 DHT)
+          --trace         print both handshakes, and any message that follows, field by field on standard error
 
         Example:
           metorrent handshake sample.torrent 127.0.0.1:6881
         """;
 
     public IReadOnlyList<string> ValueOptions => [];
-    public IReadOnlyList<string> FlagOptions => ["-v", "--verbose"];
+    public IReadOnlyList<string> FlagOptions => ["-v", "--verbose", .. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
         args.ExpectPositionals(2, 2, "a .torrent file and a peer address, e.g. metorrent handshake a.torrent 127.0.0.1:6881");
         var torrent = InputFiles.ReadTorrent(args.Positionals[0]);
         var endpoint = PeerAddress.Parse(args.Positionals[1]);
-        var options = new PeerConnectionOptions { PieceCount = torrent.PieceCount };
+        await using var trace = TraceOption.Open(args, Console.Error);
+        var options = new PeerConnectionOptions { PieceCount = torrent.PieceCount, Trace = trace?.Observer };
 
         await using var peer = await ConnectAsync(endpoint, torrent, options, cancellation);
         var handshake = peer.RemoteHandshake;

@@ -73,6 +73,9 @@ public sealed class EngineOptions
 
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>Sees every handshake and message on every connection (the CLI's --trace); null: none.</summary>
+    public MeTorrent.Peer.WireObserver? Trace { get; init; }
+
     /// <summary>Receives one line per notable event (a peer dropped or banned, a tracker failing), for --verbose and tests.</summary>
     public Action<string>? Log { get; init; }
 

@@ -62,6 +62,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
             ConnectTimeout = options.ConnectTimeout,
             ReadTimeout = options.ReadTimeout,
             MatchAnswers = false,   // the loop's ledger judges every piece and reject
+            Trace = options.Trace,
         };
         if (options.UseTrackers && torrent.TrackerTiers.Count > 0)
         {

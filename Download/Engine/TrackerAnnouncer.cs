@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using MeTorrent.Tracker;
 
 namespace MeTorrent.Download.Engine;
@@ -22,7 +23,7 @@ internal sealed class TrackerAnnouncer : IDisposable
     private readonly HttpClient _http = new();
     private readonly MultiTracker _tracker;
     private readonly uint _key = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile bool _completed;
     private bool _announcedCompleted;
 
@@ -46,7 +47,7 @@ internal sealed class TrackerAnnouncer : IDisposable
     public void Completed()
     {
         _completed = true;
-        try { _wake.Release(); } catch (SemaphoreFullException) { }
+        _wake.Writer.TryWrite(true);
     }
 
     public async Task RunAsync(CancellationToken ct)
@@ -74,9 +75,15 @@ internal sealed class TrackerAnnouncer : IDisposable
                 LastError = e.Message;
                 wait = TimeSpan.FromTicks(Math.Min(MaxFailureWait.Ticks, MinWait.Ticks << Math.Min(failures++, 6)));
             }
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timer.CancelAfter(wait);
             try
             {
-                await _wake.WaitAsync(wait, ct);
+                await _wake.Reader.ReadAsync(timer.Token);   // "completed" wakes us early
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // time for the next announce
             }
             catch (OperationCanceledException)
             {
@@ -114,6 +121,5 @@ internal sealed class TrackerAnnouncer : IDisposable
     {
         _tracker.Dispose();
         _http.Dispose();
-        _wake.Dispose();
     }
 }
