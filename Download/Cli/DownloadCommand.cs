@@ -78,8 +78,8 @@ public sealed class DownloadCommand : ICommand, IHasOptions
                 throw new UserError("--save-torrent is for magnet links (a .torrent file is already saved)");
             torrent = InputFiles.ReadTorrent(torrentArgument);
             InputFiles.RefuseOverwritingTheTorrent(torrentArgument, path);
-            if (dht is not null && peers.Count == 0 && torrent.TrackerTiers.Count == 0 && !torrent.IsPrivate)
-                peers = await DhtClientOptions.FirstPeersAsync(dht, torrent.InfoHash, quiet, errors, cancellation); // the engine needs one to start
+            if (dht is not null && peers.Count == 0 && torrent.TrackerTiers.Count == 0 && listenPort is null && !torrent.IsPrivate)
+                peers = await DhtClientOptions.FirstPeersAsync(dht, torrent.InfoHash, quiet, errors, cancellation); // the engine needs a peer source to start
         }
         var options = new EngineOptions
         {

@@ -1,13 +1,15 @@
+using System.Net;
 using MeTorrent.Download.Engine;
 using MeTorrent.Tracker.Dht;
 
 namespace MeTorrent.Download.Dht;
 
 /// <summary>
-/// The DHT as a source of peers for one torrent, beside its trackers (BEP 5): a get_peers lookup whose
-/// peers go to <see cref="TorrentEngine.AddPeer"/>, then an announce_peer with our listen port so that
-/// others find us, again every few minutes (sooner while we have few peers). A private torrent (BEP 27)
-/// never touches the DHT: its peers come from its trackers alone. Uses only the engine's public surface.
+/// The DHT as a source of peers for one torrent, beside its trackers (BEP 5): get_peers lookups whose
+/// peers go to <see cref="TorrentEngine.AddPeer"/>, every few minutes (sooner while we have few peers),
+/// and, while we accept connections, an announce_peer with our listen port so that others find us.
+/// A private torrent (BEP 27) never touches the DHT: its peers come from its trackers alone.
+/// Uses only the engine's public surface.
 /// </summary>
 public sealed class DhtPeerSource : IAsyncDisposable
 {
@@ -33,6 +35,7 @@ public sealed class DhtPeerSource : IAsyncDisposable
     /// <summary>Peers handed to the engine over all lookups (a peer found again counts again).</summary>
     public int PeersFound => Volatile.Read(ref _peersFound);
 
+    /// <summary>Lookups done, announces included.</summary>
     public int Lookups => Volatile.Read(ref _lookups);
 
     /// <summary>Announces that at least one node accepted.</summary>
@@ -42,12 +45,19 @@ public sealed class DhtPeerSource : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken ct)
     {
+        var nextAnnounce = DateTime.UtcNow;
         try
         {
             while (true)
             {
-                await LookUpAsync(ct);
-                await AnnounceAsync(ct);
+                // Only when we accept connections: a peer that cannot dial us gains nothing from our address.
+                if (_engine.ListenEndPoint is { } listening && DateTime.UtcNow >= nextAnnounce)
+                {
+                    await AnnounceAsync(listening.Port, ct);
+                    nextAnnounce = DateTime.UtcNow + _options.AnnounceInterval;
+                }
+                else
+                    await LookUpAsync(ct);
                 bool hungry = !_engine.IsComplete && _engine.Stats.ConnectedPeers < _options.FewPeers;
                 await Task.Delay(hungry ? _options.HungryInterval : _options.Interval, ct);
             }
@@ -58,26 +68,27 @@ public sealed class DhtPeerSource : IAsyncDisposable
 
     private async Task LookUpAsync(CancellationToken ct)
     {
-        int found = 0;
-        await foreach (var peer in _node.GetPeersAsync(InfoHash, ct))
-        {
-            _engine.AddPeer(peer);
-            found++;
-        }
-        Interlocked.Add(ref _peersFound, found);
+        int before = PeersFound;
+        await _node.FindPeersAsync(InfoHash, Add, null, ct);
         Interlocked.Increment(ref _lookups);
-        _options.Log?.Invoke($"dht: {found} peers found ({_node.TableSize} nodes in the table)");
+        _options.Log?.Invoke($"dht: {PeersFound - before} peers found ({_node.TableSize} nodes in the table)");
     }
 
-    /// <summary>Only when we accept connections: a peer that cannot dial us gains nothing from our address.</summary>
-    private async Task AnnounceAsync(CancellationToken ct)
+    /// <summary>announce_peer to the closest nodes, after a get_peers lookup whose peers are used too.</summary>
+    private async Task AnnounceAsync(int port, CancellationToken ct)
     {
-        if (_engine.ListenEndPoint is not { } listening)
-            return;
-        int accepted = await _node.AnnounceAsync(InfoHash, listening.Port, ct);
+        int before = PeersFound;
+        int accepted = await _node.AnnounceAsync(InfoHash, port, ct, onPeer: Add);
+        Interlocked.Increment(ref _lookups);
         if (accepted > 0)
             Interlocked.Increment(ref _announces);
-        _options.Log?.Invoke($"dht: announced port {listening.Port} to {accepted} nodes");
+        _options.Log?.Invoke($"dht: {PeersFound - before} peers found; announced port {port} to {accepted} nodes");
+    }
+
+    private void Add(IPEndPoint peer)
+    {
+        _engine.AddPeer(peer);
+        Interlocked.Increment(ref _peersFound);
     }
 
     public async ValueTask DisposeAsync()

@@ -14,7 +14,12 @@ namespace MeTorrent.Tests.Download.Dht;
 [Stage(5)]
 public class DhtPeerSourceTests
 {
-    private static readonly DhtPeerSourceOptions Often = new() { Interval = TimeSpan.FromMilliseconds(100), HungryInterval = TimeSpan.FromMilliseconds(100) };
+    private static readonly DhtPeerSourceOptions Often = new()
+    {
+        Interval = TimeSpan.FromMilliseconds(100),
+        HungryInterval = TimeSpan.FromMilliseconds(100),
+        AnnounceInterval = TimeSpan.FromMilliseconds(100),
+    };
     private string _folder = "";
 
     [SetUp]
