@@ -64,23 +64,19 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         var peers = args.Options("--peer").Select(PeerAddress.Parse).ToList();
         var magnet = MagnetLink.LooksLikeMagnet(torrentArgument) ? MagnetInput.Parse(torrentArgument) : null;
         int? listenPort = seed ? port ?? SeedCommand.DefaultPort : port;
+        var fromFile = magnet is null ? ReadTorrentFile(torrentArgument, path, args) : null;   // a bad file is said before joining the DHT
         await using var dht = await DhtClientOptions.JoinIfAskedAsync(args, listenPort ?? 0, quiet, errors, cancellation);
         Torrent torrent;
-        if (magnet is not null)
+        if (fromFile is not null)
+            torrent = fromFile;
+        else
         {
-            (torrent, peers) = await FromMagnetAsync(magnet, path, args.Option("--save-torrent"), peers, dht,
+            (torrent, peers) = await FromMagnetAsync(magnet!, path, args.Option("--save-torrent"), peers, dht,
                 quiet, args.Flag("--verbose"), errors, cancellation);
             torrentArgument = torrent.Name;
         }
-        else
-        {
-            if (args.Option("--save-torrent") is not null)
-                throw new UserError("--save-torrent is for magnet links (a .torrent file is already saved)");
-            torrent = InputFiles.ReadTorrent(torrentArgument);
-            InputFiles.RefuseOverwritingTheTorrent(torrentArgument, path);
-            if (dht is not null && peers.Count == 0 && torrent.TrackerTiers.Count == 0 && listenPort is null && !torrent.IsPrivate)
-                peers = await DhtClientOptions.FirstPeersAsync(dht, torrent.InfoHash, quiet, errors, cancellation); // the engine needs a peer source to start
-        }
+        if (dht is not null && peers.Count == 0 && torrent.TrackerTiers.Count == 0 && listenPort is null && !torrent.IsPrivate)
+            peers = await DhtClientOptions.FirstPeersAsync(dht, torrent.InfoHash, quiet, errors, cancellation); // the engine needs a peer source to start
         var options = new EngineOptions
         {
             Peers = peers,
@@ -124,6 +120,15 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         }
         Report(engine, clock.Elapsed, torrentArgument, path, quiet, args.Flag("--verbose"), output, errors);
         return 0;
+    }
+
+    private static Torrent ReadTorrentFile(string torrentPath, string outputPath, CommandLine args)
+    {
+        if (args.Option("--save-torrent") is not null)
+            throw new UserError("--save-torrent is for magnet links (a .torrent file is already saved)");
+        var torrent = InputFiles.ReadTorrent(torrentPath);
+        InputFiles.RefuseOverwritingTheTorrent(torrentPath, outputPath);
+        return torrent;
     }
 
     private static void Report(TorrentEngine engine, TimeSpan elapsed, string torrentArgument, string path, bool quiet, bool verbose, TextWriter output, TextWriter errors)

@@ -57,6 +57,16 @@ public class DhtDownloadTests
         Assert.That(stdout, Does.StartWith("Downloaded "));
         Assert.That(swarm.Verify(output), Is.True);
         Assert.That(SavedNodes.Load(SavedNodesFile)!.Nodes, Is.Not.Empty, "the nodes met are saved for the next run");
+        if (!magnet)
+            return;
+
+        // Again with the metadata kept beside the output but the data gone: the peers still come from the DHT,
+        // now through the saved nodes alone.
+        File.Delete(output);
+        Assert.That(File.Exists(output + ".torrent"), Is.True);
+        (code, _, errors) = await RunAsync("download", "-o", output, input, "--quiet", "--dht-nodes", SavedNodesFile);
+        Assert.That(code, Is.Zero, errors);
+        Assert.That(swarm.Verify(output), Is.True);
     }
 
     [Test]
