@@ -51,6 +51,7 @@ public static class DhtClientOptions
         const int Attempts = 3;
         if (!quiet)
             errors.WriteLine($"Looking up {infoHash.Hex} in the DHT...");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int attempt = 1; ; attempt++)
         {
             var peers = new List<IPEndPoint>();
@@ -58,7 +59,7 @@ public static class DhtClientOptions
             if (peers.Count > 0)
             {
                 if (!quiet)
-                    errors.WriteLine($"DHT: {peers.Count} peers from {result.Queried} nodes.");
+                    errors.WriteLine($"DHT: {peers.Count} peers from {result.Queried} nodes in {clock.ElapsedMilliseconds} ms.");
                 return peers;
             }
             if (attempt == Attempts)
