@@ -16,8 +16,9 @@ public static class DhtClientOptions
     public static IReadOnlyList<string> ValueOptions => [DhtBootstrapOption.Name, NodesFile];
 
     public const string Help = """
-          --dht-bootstrap host:port  join the DHT (BEP 5) through this node (repeatable) to find peers
-                            without a tracker, and announce ourselves there (never for private torrents);
+          --dht-bootstrap host:port
+                            join the DHT (BEP 5) through this node (repeatable) to find peers without
+                            a tracker, and announce ourselves there (never for private torrents, BEP 27);
                             `public` means the public DHT's routers. Off unless given (or saved, below)
           --dht-nodes FILE  where the DHT nodes are saved on exit; when that file exists the DHT is
                             joined through them without --dht-bootstrap (default

@@ -16,9 +16,8 @@ public sealed class DownloadCommand : ICommand, IHasOptions
     public string Help => $"""
         Usage: metorrent download -o <path> <file.torrent | magnet-link> [options]
 
-        Downloads every piece from the peers the torrent's trackers name (and any --peer, and the DHT's
-        when it is on: --dht-bootstrap), checks each
-        piece's SHA-1 and writes it in place. -o names the output file of a single-file torrent, or the
+        Downloads every piece from the peers the torrent's trackers name (and any --peer, and those of
+        the DHT when it is on: --dht-bootstrap), checks each piece's SHA-1 and writes it in place. -o names the output file of a single-file torrent, or the
         folder that receives the files of a multi-file torrent (the files go directly inside it).
         Run it again on the same path to resume: data already on disk is checked, not fetched again.
         Ctrl-C stops cleanly. Progress goes to standard error (a live bar on a terminal, a line every
@@ -41,6 +40,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
           --verbose         log peer events (drops, bans, tracker errors) to standard error
           --save-torrent F  (magnet links) also write the assembled .torrent to F
         {DhtClientOptions.Help}
+
         Examples:
           metorrent download -o sample.txt sample.torrent
           metorrent download -o ./album --peer 127.0.0.1:6881 album.torrent

@@ -32,6 +32,7 @@ public sealed class SeedCommand : ICommand, IHasOptions
           --quiet           no status line
           --verbose         log peer events (connections, drops, tracker errors) to standard error
         {DhtClientOptions.Help}
+
         Examples:
           metorrent seed sample.torrent sample.txt
           metorrent seed --port 0 album.torrent ./album
