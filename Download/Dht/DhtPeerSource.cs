@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using MeTorrent.Download.Engine;
 using MeTorrent.Tracker.Dht;
 
@@ -50,14 +51,21 @@ public sealed class DhtPeerSource : IAsyncDisposable
         {
             while (true)
             {
-                // Only when we accept connections: a peer that cannot dial us gains nothing from our address.
-                if (_engine.ListenEndPoint is { } listening && DateTime.UtcNow >= nextAnnounce)
+                try
                 {
-                    await AnnounceAsync(listening.Port, ct);
-                    nextAnnounce = DateTime.UtcNow + _options.AnnounceInterval;
+                    // Only when we accept connections: a peer that cannot dial us gains nothing from our address.
+                    if (_engine.ListenEndPoint is { } listening && DateTime.UtcNow >= nextAnnounce)
+                    {
+                        await AnnounceAsync(listening.Port, ct);
+                        nextAnnounce = DateTime.UtcNow + _options.AnnounceInterval;
+                    }
+                    else
+                        await LookUpAsync(ct);
                 }
-                else
-                    await LookUpAsync(ct);
+                catch (Exception e) when (e is SocketException or DhtQueryException)
+                {
+                    _options.Log?.Invoke($"dht: {e.Message}");   // the DHT is one source among others: try again later
+                }
                 bool hungry = !_engine.IsComplete && _engine.Stats.ConnectedPeers < _options.FewPeers;
                 await Task.Delay(hungry ? _options.HungryInterval : _options.Interval, ct);
             }
