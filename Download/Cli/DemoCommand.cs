@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using MeTorrent.Download.Demo;
+using MeTorrent.Download.Dht;
 using MeTorrent.Download.Engine;
 using MeTorrent.Download.Progress;
 
 namespace MeTorrent.Download.Cli;
 
-/// <summary>`demo`: a whole swarm on 127.0.0.1 in this process — tracker, seeders, our downloader — no setup, no internet.</summary>
+/// <summary>`demo`: a whole swarm on 127.0.0.1 in this process — tracker (or DHT), seeders, our downloader — no setup, no internet.</summary>
 public sealed class DemoCommand : ICommand, IHasOptions
 {
     public string Name => "demo";
@@ -25,6 +26,8 @@ public sealed class DemoCommand : ICommand, IHasOptions
           --liar            add a seeder that sends corrupt blocks: watch it get banned
           --magnet          start from a magnet link (info hash + the demo tracker) as `download` does:
                             the metadata comes from the seeders first (BEP 9)
+          --dht             no tracker: the seeders announce to a small DHT of in-process nodes on
+                            127.0.0.1 and the downloader finds them with a get_peers lookup (BEP 5)
           --quiet           print only the figures
           --verbose         also print memory figures (for the whole process: seeders included)
           --trace           print every handshake and message in and out, one line each, on standard
@@ -36,10 +39,11 @@ public sealed class DemoCommand : ICommand, IHasOptions
           metorrent demo --size 1G --seeders 4 --liar
           metorrent demo --multi-file --piece-length 64
           metorrent demo --magnet
+          metorrent demo --dht --magnet
         """;
 
     public IReadOnlyList<string> ValueOptions => ["--size", "--seeders", "--piece-length", .. TraceOption.Values];
-    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--magnet", "--quiet", "-q", "--verbose", .. TraceOption.Flags];
+    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--magnet", "--dht", "--quiet", "-q", "--verbose", .. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -51,6 +55,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
             MultiFile = args.Flag("--multi-file"),
             PieceLength = PieceLengthOption(args),
             Liar = args.Flag("--liar"),
+            Dht = args.Flag("--dht"),
         };
         bool quiet = args.Flag("--quiet", "-q");
         var errors = Console.Error;
@@ -59,12 +64,14 @@ public sealed class DemoCommand : ICommand, IHasOptions
         await using var swarm = await DemoSwarm.StartAsync(options, cancellation);
         if (!quiet)
             errors.WriteLine($"Demo swarm: {Units.Bytes(swarm.Torrent.TotalLength)} in {swarm.Torrent.PieceCount} pieces, " +
-                $"tracker {swarm.Tracker.HttpAnnounceUrl}, {options.Seeders} seeders{(options.Liar ? " + 1 liar" : "")}.");
+                (swarm.Dht is { } demoDht ? $"a DHT of {demoDht.NodeCount} nodes" : $"tracker {swarm.Tracker!.HttpAnnounceUrl}") +
+                $", {options.Seeders} seeders{(options.Liar ? " + 1 liar" : "")}.");
 
         var clock = Stopwatch.StartNew();
+        await using var dht = swarm.Dht is null ? null : await swarm.Dht.JoinAsync(cancellation);
         var (torrent, peers) = args.Flag("--magnet")
-            ? await FromMagnetAsync(swarm, quiet, args.Flag("--verbose"), errors, cancellation)
-            : (swarm.Torrent, []);
+            ? await FromMagnetAsync(swarm, dht, quiet, args.Flag("--verbose"), errors, cancellation)
+            : (swarm.Torrent, dht is null ? [] : await DhtClientOptions.FirstPeersAsync(dht, swarm.Torrent.InfoHash, quiet, errors, cancellation));
         if (args.Flag("--magnet"))
         {
             output.WriteLine($"Metadata: {torrent.InfoBytes.Length} bytes fetched from the seeders in {clock.Elapsed.TotalSeconds:0.000} s (magnet link: {Metainfo.MagnetLink.For(swarm.Torrent)}).");
@@ -72,6 +79,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
         }
         var engine = await TorrentEngine.StartAsync(torrent, swarm.DownloadPath,
             new EngineOptions { Peers = peers, NoProgressTimeout = TimeSpan.FromSeconds(30), Trace = trace?.Observer }, cancellation);
+        var fromDht = dht is null ? null : DhtPeerSource.Start(dht.Node, engine, DemoDht.SourceOptions);
         try
         {
             await DownloadCommand.WaitWithProgressAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation);
@@ -82,6 +90,8 @@ public sealed class DemoCommand : ICommand, IHasOptions
         }
         finally
         {
+            if (fromDht is not null)
+                await fromDht.DisposeAsync();
             await engine.DisposeAsync();
         }
         var elapsed = clock.Elapsed;
@@ -99,12 +109,14 @@ public sealed class DemoCommand : ICommand, IHasOptions
 
     /// <summary>
     /// What `download` does with a magnet link: the metadata is fetched from the peers the link's tracker
-    /// names (the demo's seeders are ordinary engines: they serve it), then the engine starts with them.
+    /// (or the DHT) names (the demo's seeders are ordinary engines: they serve it), then the engine starts with them.
     /// </summary>
-    private static async Task<(Metainfo.Torrent, IReadOnlyList<System.Net.IPEndPoint>)> FromMagnetAsync(DemoSwarm swarm, bool quiet, bool verbose,
-        TextWriter errors, CancellationToken cancellation)
+    private static async Task<(Metainfo.Torrent, IReadOnlyList<System.Net.IPEndPoint>)> FromMagnetAsync(DemoSwarm swarm, DhtSession? dht,
+        bool quiet, bool verbose, TextWriter errors, CancellationToken cancellation)
     {
-        var fetched = await MagnetInput.FetchAsync(Metainfo.MagnetLink.For(swarm.Torrent), [], Metainfo.PeerId.Generate(), quiet, verbose, errors, cancellation);
+        var magnet = Metainfo.MagnetLink.For(swarm.Torrent);
+        var peers = dht is null ? [] : await DhtClientOptions.FirstPeersAsync(dht, magnet.InfoHash, quiet, errors, cancellation);
+        var fetched = await MagnetInput.FetchAsync(magnet, peers, Metainfo.PeerId.Generate(), quiet, verbose, errors, cancellation);
         return (fetched.Torrent, fetched.Peers);
     }
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using MeTorrent.Download.Dht;
+using MeTorrent.Metainfo;
 using MeTorrent.Tracker.Dht;
 
 namespace MeTorrent.Download.Cli;
@@ -16,13 +18,14 @@ public sealed class DhtCommand : ICommand, IHasOptions
     public string Summary => "the DHT (BEP 5): ping a node, find peers without a tracker, run a node";
     public string Help => """
         Usage: metorrent dht ping <ip:port>
-               metorrent dht get_peers <info-hash> --dht-bootstrap host:port [--timeout S] [--quiet]
+               metorrent dht get_peers <info-hash | magnet-link> --dht-bootstrap host:port [--timeout S] [--quiet]
                metorrent dht node [--port N] [--address IP] [--dht-bootstrap host:port] [--interval S]
                                   [--announce <info-hash> [--peer-port N]]
 
         ping       asks one DHT node for its id: prints "Node ID: <40 hex>".
         get_peers  joins the DHT through the bootstrap nodes (and the nodes saved by an earlier run),
-                   then looks up the peers of the info hash (40 hex digits): prints each peer as it
+                   then looks up the peers of the info hash (40 hex digits, or a magnet link's
+                   urn:btih, quoted): prints each peer as it
                    arrives ("peer ip:port") and each node the lookup asks ("hop N ...").
                    With --quiet: only the peers, one ip:port a line.
         node       runs a DHT node that answers others until Ctrl-C (exit 130), printing its routing
@@ -44,7 +47,6 @@ public sealed class DhtCommand : ICommand, IHasOptions
           --timeout S                ping, get_peers: give up after S seconds (default 30)
           --quiet                    get_peers: print only the peers
 
-        Magnet links are not read here yet: give the info hash (the 40 hex digits after urn:btih:).
         IPv6 (BEP 32) is not supported yet.
 
         Examples:
@@ -156,48 +158,28 @@ public sealed class DhtCommand : ICommand, IHasOptions
     }
 
     /// <summary>Starts a node with the saved id, then joins through the saved nodes and the bootstrap option.</summary>
-    private static async Task<NodeSession> JoinAsync(CommandLine args, int port, TextWriter log, CancellationToken ct)
+    private static async Task<DhtSession> JoinAsync(CommandLine args, int port, TextWriter log, CancellationToken ct)
     {
         string savedPath = args.Option("--dht-nodes") ?? SavedNodes.DefaultPath;
-        SavedNodes.Contents? saved = null;
-        try
-        {
-            saved = SavedNodes.Load(savedPath);
-        }
-        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
-        {
-            log.WriteLine($"ignoring the saved DHT nodes: {e.Message}");
-        }
+        bool mustJoin = args.Positionals[0] != "node";
         var bootstrap = await DhtBootstrapOption.ResolveAsync(args.Options(DhtBootstrapOption.Name), ct);
-        var node = DhtNode.Start(new DhtNodeOptions { Address = Address(args), Port = port, Id = saved?.Id });
-        var session = new NodeSession(node, savedPath);
-        try
-        {
-            var start = bootstrap.Concat(saved?.Nodes.Select(n => n.EndPoint) ?? []).ToList();
-            if (start.Count == 0 && args.Positionals[0] != "node")
-                throw new UserError($"no DHT node to start from: give {DhtBootstrapOption.Name} host:port (or {DhtBootstrapOption.Name} public)");
-            if (start.Count > 0)
-            {
-                int known = await node.BootstrapAsync(start, ct);
-                log.WriteLine($"bootstrap: {known} nodes known ({bootstrap.Count} given, {saved?.Nodes.Count ?? 0} saved)");
-                if (known == 0 && args.Positionals[0] != "node")
-                    throw new UserError($"no DHT node answered ({start.Count} tried): check {DhtBootstrapOption.Name}");
-            }
-            return session;
-        }
-        catch
+        if (mustJoin && bootstrap.Count == 0 && !File.Exists(savedPath))
+            throw new UserError($"no DHT node to start from: give {DhtBootstrapOption.Name} host:port (or {DhtBootstrapOption.Name} public)");
+        var session = await DhtSession.JoinAsync(bootstrap, savedPath, new DhtNodeOptions { Address = Address(args), Port = port }, log.WriteLine, ct);
+        if (mustJoin && session.JoinedWith == 0)
         {
             await session.DisposeAsync();
-            throw;
+            throw new UserError($"no DHT node answered: check {DhtBootstrapOption.Name}");
         }
+        return session;
     }
 
     private static NodeId ParseInfoHash(string text)
     {
         if (NodeId.TryParseHex(text, out var id))
             return id;
-        if (text.StartsWith("magnet:", StringComparison.OrdinalIgnoreCase))
-            throw new UserError("magnet links are not read by `dht get_peers` yet: give the 40 hex digits after urn:btih:");
+        if (MagnetLink.LooksLikeMagnet(text))
+            return new NodeId(MagnetInput.Parse(text).InfoHash.Bytes);
         throw new UserError($"\"{text}\" is not an info hash (40 hex digits)");
     }
 
@@ -214,22 +196,5 @@ public sealed class DhtCommand : ICommand, IHasOptions
         var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(TimeSpan.FromSeconds(args.IntOption(30, 1, 3600, "--timeout")));
         return timeout;
-    }
-
-    /// <summary>A running node whose routing table is saved when it stops (if it knows any node).</summary>
-    private sealed class NodeSession(DhtNode node, string savedPath) : IAsyncDisposable
-    {
-        public DhtNode Node => node;
-
-        public async ValueTask DisposeAsync()
-        {
-            var known = node.KnownNodes;
-            if (known.Count > 0)
-            {
-                try { SavedNodes.Save(savedPath, node.Id, known); }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // saving is a courtesy
-            }
-            await node.DisposeAsync();
-        }
     }
 }

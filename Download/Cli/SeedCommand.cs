@@ -1,3 +1,4 @@
+using MeTorrent.Download.Dht;
 using MeTorrent.Download.Engine;
 using MeTorrent.Download.Progress;
 
@@ -10,7 +11,7 @@ public sealed class SeedCommand : ICommand, IHasOptions
 
     public string Name => "seed";
     public string Summary => "serve a torrent's data to its peers until Ctrl-C";
-    public string Help => """
+    public string Help => $"""
         Usage: metorrent seed <file.torrent> <data-path> [options]
 
         Serves the torrent's data until Ctrl-C. <data-path> is the torrent's file (single-file torrent)
@@ -30,14 +31,16 @@ public sealed class SeedCommand : ICommand, IHasOptions
           --no-tracker      do not announce (peers come from --peer and incoming connections)
           --quiet           no status line
           --verbose         log peer events (connections, drops, tracker errors) to standard error
+        {DhtClientOptions.Help}
 
         Examples:
           metorrent seed sample.torrent sample.txt
           metorrent seed --port 0 album.torrent ./album
           metorrent seed --no-tracker --port 7000 album.torrent ./album    # peers dial 127.0.0.1:7000
+          metorrent seed --no-tracker --dht-bootstrap 127.0.0.1:6881 album.torrent ./album
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["--port", "--peer", "--max-peers"];
+    public IReadOnlyList<string> ValueOptions => ["--port", "--peer", "--max-peers", .. DhtClientOptions.ValueOptions];
     public IReadOnlyList<string> FlagOptions => ["--no-tracker", "--quiet", "-q", "--verbose"];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
@@ -69,8 +72,12 @@ public sealed class SeedCommand : ICommand, IHasOptions
         {
             throw new UserError(e is System.Net.Sockets.SocketException ? $"cannot listen on port {options.ListenPort}: {e.Message}" : e.Message);
         }
+        DhtSession? dht = null;
+        DhtPeerSource? fromDht = null;
         try
         {
+            dht = await DhtClientOptions.JoinIfAskedAsync(args, engine.ListenEndPoint!.Port, quiet, errors, cancellation);
+            fromDht = dht is null ? null : DhtPeerSource.Start(dht.Node, engine, new DhtPeerSourceOptions { Log = options.Log });
             string verified = SeedDataCheck.AfterCheck(engine, dataPath);
             if (!quiet)
                 errors.WriteLine($"{torrent.Name}: {verified}.");
@@ -81,7 +88,11 @@ public sealed class SeedCommand : ICommand, IHasOptions
         }
         finally
         {
+            if (fromDht is not null)
+                await fromDht.DisposeAsync();
             await engine.DisposeAsync();   // announces "stopped"
+            if (dht is not null)
+                await dht.DisposeAsync();   // saves the nodes for the next run
         }
     }
 

@@ -15,28 +15,34 @@ public sealed record DemoSwarmOptions
     public int Seeders { get; init; } = 3;
     /// <summary>Add a seeder that sends corrupt blocks.</summary>
     public bool Liar { get; init; }
+    /// <summary>No tracker: the peers find each other through a small DHT of in-process nodes (<see cref="DemoDht"/>).</summary>
+    public bool Dht { get; init; }
 }
 
 /// <summary>
 /// A complete swarm in this process, on 127.0.0.1, in a temporary folder: sample files and their
-/// torrent, our own tracker, and seeders that are ordinary <see cref="TorrentEngine"/>s started on the
+/// torrent, our own tracker (or, with <see cref="DemoSwarmOptions.Dht"/>, a small DHT), and seeders that are ordinary <see cref="TorrentEngine"/>s started on the
 /// complete files (optionally one lying seeder). Disposing it stops everything and deletes the folder.
 /// </summary>
 public sealed class DemoSwarm : IAsyncDisposable
 {
     private readonly List<TorrentEngine> _seeders = [];
 
-    private DemoSwarm(string folder, TrackerServer tracker, SampleContent content, Torrent torrent, string torrentPath)
+    private DemoSwarm(string folder, TrackerServer? tracker, DemoDht? dht, SampleContent content, Torrent torrent, string torrentPath)
     {
         Folder = folder;
         Tracker = tracker;
+        Dht = dht;
         Content = content;
         Torrent = torrent;
         TorrentPath = torrentPath;
     }
 
     public string Folder { get; }
-    public TrackerServer Tracker { get; }
+    /// <summary>The demo's tracker; null in a DHT swarm.</summary>
+    public TrackerServer? Tracker { get; }
+    /// <summary>The demo's DHT; null in a tracker swarm.</summary>
+    public DemoDht? Dht { get; }
     public SampleContent Content { get; }
     public Torrent Torrent { get; }
     public string TorrentPath { get; }
@@ -49,15 +55,21 @@ public sealed class DemoSwarm : IAsyncDisposable
     {
         string folder = Path.Combine(Path.GetTempPath(), $"metorrent-demo-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        var tracker = await TrackerServer.StartAsync(IPAddress.Loopback, 0, ct);
+        TrackerServer? tracker = null;
+        DemoDht? dht = null;
         DemoSwarm? swarm = null;
         try
         {
+            if (options.Dht)
+                dht = await DemoDht.StartAsync(ct);
+            else
+                tracker = await TrackerServer.StartAsync(IPAddress.Loopback, 0, ct);
+            string[] trackers = tracker is null ? [] : [tracker.HttpAnnounceUrl.ToString()];
             var content = await Task.Run(() => SampleContent.Create(Path.Combine(folder, "seed"), options.Size, options.MultiFile,
-                options.PieceLength, [tracker.HttpAnnounceUrl.ToString()]), ct);
+                options.PieceLength, trackers), ct);
             string torrentPath = Path.Combine(folder, content.Name + ".torrent");
             await File.WriteAllBytesAsync(torrentPath, content.TorrentBytes, ct);
-            swarm = new DemoSwarm(folder, tracker, content, Torrent.Parse(content.TorrentBytes), torrentPath);
+            swarm = new DemoSwarm(folder, tracker, dht, content, Torrent.Parse(content.TorrentBytes), torrentPath);
             for (int i = 0; i < options.Seeders; i++)
                 await swarm.AddSeederAsync(SeederQuirk.None, ct);
             if (options.Liar)
@@ -70,7 +82,8 @@ public sealed class DemoSwarm : IAsyncDisposable
             if (swarm is not null) await swarm.DisposeAsync();
             else
             {
-                await tracker.DisposeAsync();
+                if (tracker is not null) await tracker.DisposeAsync();
+                if (dht is not null) await dht.DisposeAsync();
                 TryDelete(folder);
             }
             throw;
@@ -89,17 +102,19 @@ public sealed class DemoSwarm : IAsyncDisposable
                 : source => new MisbehavingBlockSource(source, quirk, Torrent.PieceLength),
         }, ct);
         _seeders.Add(seeder);
+        if (Dht is not null)
+            await Dht.ServeAsync(seeder, ct);
         return seeder;
     }
 
-    /// <summary>The seeders announce on their own tasks; wait until the tracker lists them all.</summary>
+    /// <summary>The seeders announce on their own tasks; wait until the tracker lists them all (or the DHT accepted each).</summary>
     private async Task WaitForAnnouncesAsync(CancellationToken ct)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (Tracker.PeerCount(Torrent.InfoHash) < _seeders.Count)
+        while (Dht is null ? Tracker!.PeerCount(Torrent.InfoHash) < _seeders.Count : !Dht.AllAnnounced)
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("the demo seeders did not reach the demo tracker within 10 s");
+                throw new TimeoutException($"the demo seeders did not reach the demo {(Dht is null ? "tracker" : "DHT")} within 10 s");
             await Task.Delay(20, ct);
         }
     }
@@ -134,9 +149,12 @@ public sealed class DemoSwarm : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Dht is not null)
+            await Dht.DisposeAsync();   // stops the seeders' lookups before the seeders
         foreach (var seeder in _seeders)
             await seeder.DisposeAsync();
-        await Tracker.DisposeAsync();
+        if (Tracker is not null)
+            await Tracker.DisposeAsync();
         TryDelete(Folder);
     }
 

@@ -40,21 +40,21 @@ public class ResumeTests
         using var deadline = Deadline();
         await using var swarm = await SwarmAsync(4 << 20, multiFile: true, 64 * 1024, seeders: 0, deadline.Token);
         var slow = await swarm.AddSeederAsync(SeederQuirk.Slow, deadline.Token);
-        await WaitUntilAsync(() => swarm.Tracker.PeerCount(swarm.Torrent.InfoHash) == 1, deadline.Token);
+        await WaitUntilAsync(() => swarm.Tracker!.PeerCount(swarm.Torrent.InfoHash) == 1, deadline.Token);
         long total = swarm.Torrent.TotalLength;
 
         using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
         var output = new StringWriter();
         var errors = new StringWriter();
         var run = MeTorrent.Download.Program.RunAsync(["download", "-o", swarm.DownloadPath, swarm.TorrentPath, "--quiet"], output, errors, ctrlC.Token);
-        await WaitUntilAsync(() => swarm.Tracker.PeerCount(swarm.Torrent.InfoHash) == 2 && slow.Stats.BytesUploaded > total / 4, deadline.Token);
+        await WaitUntilAsync(() => swarm.Tracker!.PeerCount(swarm.Torrent.InfoHash) == 2 && slow.Stats.BytesUploaded > total / 4, deadline.Token);
         ctrlC.Cancel();
         int code = await run.WaitAsync(deadline.Token);
 
         Assert.That(code, Is.EqualTo(130), errors.ToString());
         Assert.That(errors.ToString().Trim(), Is.EqualTo("metorrent download: interrupted"));
         Assert.That(output.ToString(), Is.Empty);
-        Assert.That(swarm.Tracker.PeerCount(swarm.Torrent.InfoHash), Is.EqualTo(1), "the downloader announced 'stopped'");
+        Assert.That(swarm.Tracker!.PeerCount(swarm.Torrent.InfoHash), Is.EqualTo(1), "the downloader announced 'stopped'");
 
         var second = await MeTorrent.Download.Program.RunAsync(["download", "-o", swarm.DownloadPath, swarm.TorrentPath, "--quiet"], output, errors, deadline.Token);
         Assert.That(second, Is.Zero, errors.ToString());

@@ -119,9 +119,10 @@ public sealed class DhtNode : IAsyncDisposable
     /// a get_peers lookup, then announce_peer with each closest node's token. Returns how many accepted.
     /// </summary>
     /// <param name="impliedPort">ask the nodes to use the UDP source port instead (BEP 5 implied_port)</param>
-    public async Task<int> AnnounceAsync(NodeId infoHash, int port, CancellationToken ct, bool impliedPort = false)
+    /// <param name="onPeer">receives the peers the get_peers lookup finds on the way (one lookup serves both)</param>
+    public async Task<int> AnnounceAsync(NodeId infoHash, int port, CancellationToken ct, bool impliedPort = false, Action<IPEndPoint>? onPeer = null)
     {
-        var lookup = await FindPeersAsync(infoHash, _ => { }, null, ct);
+        var lookup = await FindPeersAsync(infoHash, onPeer ?? (_ => { }), null, ct);
         var accepted = await Task.WhenAll(lookup.Closest.Where(c => c.Token is not null).Select(async closest =>
         {
             try

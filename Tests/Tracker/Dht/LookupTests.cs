@@ -14,6 +14,14 @@ public class LookupTests
     [OneTimeSetUp]
     public void BuildNetwork() => Network = new SimulatedNetwork(1000, seed: 5);
 
+    /// <summary>A target drawn from the test's seeded random: the same lookups every run (NodeId.Random differs each time).</summary>
+    private static NodeId Target(Random random)
+    {
+        var bytes = new byte[NodeId.Length];
+        random.NextBytes(bytes);
+        return new NodeId(bytes);
+    }
+
     private static async Task<LookupResult> RunAsync(SimulatedNetwork network, NodeId target, SimulatedNetwork.Node from, List<LookupStep>? steps = null)
     {
         var lookup = new Lookup(target, (contact, ct) => network.AskAsync(target, contact, ct), new DhtLimits());
@@ -28,7 +36,7 @@ public class LookupTests
         var hops = new List<int>();
         for (int i = 0; i < 30; i++)
         {
-            var target = NodeId.Random();
+            var target = Target(random);
             var from = Network.Nodes[random.Next(Network.Nodes.Count)];
             var result = await RunAsync(Network, target, from);
             Assert.That(result.Closest.Select(c => c.Node.Id), Is.EqualTo(Network.TrueClosest(target).Select(n => n.Id)), $"lookup {i}");
@@ -49,7 +57,7 @@ public class LookupTests
         var overlaps = new List<int>();
         for (int i = 0; i < 20; i++)
         {
-            var target = NodeId.Random();
+            var target = Target(random);
             var from = network.Nodes.First(n => !n.Dead);
             var result = await RunAsync(network, target, from);
             // Each answer names 8 nodes, dead ones among them (no node has noticed yet), so a live node
@@ -72,7 +80,7 @@ public class LookupTests
             node.Liar = true;
         for (int i = 0; i < 10; i++)
         {
-            var target = NodeId.Random();
+            var target = Target(random);
             var result = await RunAsync(network, target, network.Nodes.First(n => !n.Liar));
             Assert.That(result.Closest.Select(c => c.Node.Id), Is.EqualTo(network.TrueClosest(target).Select(n => n.Id)));
             Assert.That(result.Closest.Select(c => c.Node.Id).All(id => network.Nodes.Any(n => n.Id == id)), "no made-up id among the closest");
