@@ -1,6 +1,7 @@
 using MeTorrent.Metainfo;
 using MeTorrent.Tests.Download;
 using MeTorrent.Tests.Support;
+using MeTorrent.Tests.Support.Seeders;
 using NUnit.Framework;
 
 namespace MeTorrent.Tests.Seeding.Interop;
@@ -8,8 +9,8 @@ namespace MeTorrent.Tests.Seeding.Interop;
 /// <summary>
 /// Real clients given only a magnet link (no .torrent file) fetch the info dictionary (BEP 9) from
 /// `metorrent seed`, the only peer that has it, then the data, byte for byte; inside a private network
-/// namespace with only 127.0.0.1. libtorrent is told the seeder's address; aria2c finds it through
-/// opentracker (aria2 takes peers from trackers only: it reads no x.pe).
+/// namespace with only 127.0.0.1. libtorrent is told the seeder's address, qBittorrent reads it from the
+/// link's x.pe; aria2c finds it through opentracker (aria2 takes peers from trackers only: it reads no x.pe).
 /// </summary>
 [TestFixture, Stage(6), Interop]
 [NonParallelizable] // each test starts two or three programs; the machine has few cores
@@ -84,6 +85,26 @@ public sealed class MagnetFromSeedTests
 
             Assert.That(result.ExitCode, Is.Zero, $"aria2c failed:\n{result}\nseed:\n{seed.Errors}");
             AssertSameFiles(payload, Path.Combine(output, payload.Name));
+            Assert.That((await seed.StopAsync()).ExitCode, Is.EqualTo(130));
+        }
+    }
+
+    [Test]
+    public async Task QbittorrentFetchesTheMetadataAndTheDataFromMeTorrentSeed()
+    {
+        var payload = RealClientPayload.Create(_work);
+        var torrent = Torrent.Load(payload.TorrentPath);
+        string output = Path.Combine(_work, "out");
+        Directory.CreateDirectory(output);
+        using var ns = NetworkNamespace.Create();
+        var (seed, port) = await SeedProcess.StartAsync(
+            ["seed", "--no-tracker", "--port", SeedPort.ToString(), "--verbose", payload.TorrentPath, Path.Combine(payload.DataDirectory, payload.Name)], ns);
+        using (seed)
+        {
+            // qBittorrent (libtorrent inside) dials the link's x.pe; it becomes a seeder once it has fetched and downloaded everything.
+            string link = $"magnet:?xt=urn:btih:{torrent.InfoHash.Hex}&x.pe=127.0.0.1:{port}";
+            using (QbittorrentSeeder.Start(ns, payload.TorrentPath, output, readyTimeout: DownloadTimeout, magnetLink: link))
+                AssertSameFiles(payload, Path.Combine(output, payload.Name));
             Assert.That((await seed.StopAsync()).ExitCode, Is.EqualTo(130));
         }
     }
