@@ -48,6 +48,7 @@ namespace MeTorrent.Lessons.Tool
             new("04-Peer", "Peer"),
             new("05-Download", "Download"),
             new("06-Seeding", "Download"),
+            new("07-Magnet", "Peer"),
         ];
 
         public static int Run(string[] args)

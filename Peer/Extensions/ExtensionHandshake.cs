@@ -53,8 +53,11 @@ public sealed record ExtensionHandshake
         YourIp = peerAddress,
     };
 
+    // LESSON 07-magnet.extension-handshake: the bencoded dictionary: "m" maps each name in Ids to its id; "metadata_size", "p", "v", "reqq" and "yourip" (the address's raw 4 or 16 bytes) only when set.
     public byte[] Encode()
     {
+        // STUB: throw new NotImplementedException("Lesson 07 step 1 (extension handshake): encode {m: {name: id}, metadata_size, p, v, reqq, yourip}, leaving out what is null. Stuck? Lessons/07-Magnet/HINTS.md");
+        // BEGIN SOLUTION
         var m = new BDictionary();
         foreach (var (name, id) in Ids)
             m.Add(name, new BInteger(id));
@@ -66,11 +69,15 @@ public sealed record ExtensionHandshake
         if (YourIp is { } ip)
             dictionary.Add("yourip", new BString((ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).GetAddressBytes()));
         return BencodeEncoder.Encode(dictionary);
+        // END SOLUTION
     }
 
     /// <summary>Reads a peer's handshake; a PeerProtocolException if it is not a bounded, well-formed dictionary.</summary>
+    // LESSON 07-magnet.extension-handshake: refuse more than MaxLength bytes, bad bencode and a non-dictionary with a PeerProtocolException; read "m" (ids 1-255 kept, 0 left out, anything else refused) and the optional hints, ignoring unknown keys.
     public static ExtensionHandshake Decode(ReadOnlyMemory<byte> payload)
     {
+        // STUB: throw new NotImplementedException("Lesson 07 step 1 (extension handshake): decode the peer's dictionary (bounded; \"m\" ids 0-255, 0 = disabled; optional hints). Stuck? Lessons/07-Magnet/HINTS.md");
+        // BEGIN SOLUTION
         if (payload.Length > MaxLength)
             throw new PeerProtocolException($"extension handshake of {payload.Length} bytes (the limit is {MaxLength})");
         BValue root;
@@ -98,8 +105,10 @@ public sealed record ExtensionHandshake
             RequestQueue = dictionary["reqq"] is BInteger { Value: >= 1 and <= 100_000 } reqq ? (int)reqq.Value : null,
             YourIp = dictionary["yourip"] is BString { Bytes.Length: 4 or 16 } ip ? new IPAddress(ip.Bytes.Span) : null,
         };
+        // END SOLUTION
     }
 
+    // BEGIN SOLUTION
     private static Dictionary<string, byte> ReadIds(BDictionary dictionary)
     {
         var ids = new Dictionary<string, byte>();
@@ -122,6 +131,7 @@ public sealed record ExtensionHandshake
                 throw new PeerProtocolException("extension handshake: \"m\" is not a dictionary");
         }
     }
+    // END SOLUTION
 
     /// <summary>Peer-chosen text for logs: control characters dropped, at most <see cref="MaxClientLength"/> characters.</summary>
     private static string Printable(string text) =>

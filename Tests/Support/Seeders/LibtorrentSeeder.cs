@@ -13,8 +13,9 @@ public sealed class LibtorrentSeeder : Seeder
     public override string PeerIdPrefix => "-LT";
 
     /// <param name="check">hash the data before seeding (default: trust it, seed mode)</param>
+    /// <param name="keepUploadOnlyPeers">stay connected to peers that want nothing (libtorrent closes such connections by default)</param>
     public static LibtorrentSeeder Start(NetworkNamespace ns, string torrentPath, string dataDir, int port = 6881,
-        bool check = false, TimeSpan? readyTimeout = null)
+        bool check = false, TimeSpan? readyTimeout = null, bool keepUploadOnlyPeers = false)
     {
         Tools.RequireLibtorrent();
         var seeder = new LibtorrentSeeder(ns, port);
@@ -23,7 +24,8 @@ public sealed class LibtorrentSeeder : Seeder
             string ready = Path.Combine(seeder.WorkDir, "ready");
             string script = Path.Combine(AppContext.BaseDirectory, "Support", "Seeders", "lt_seed.py");
             seeder.StartProcess(Tools.SystemPython,
-                [script, Path.GetFullPath(torrentPath), Path.GetFullPath(dataDir), port.ToString(), ready, .. check ? new[] { "--check" } : []]);
+                [script, Path.GetFullPath(torrentPath), Path.GetFullPath(dataDir), port.ToString(), ready,
+                .. check ? new[] { "--check" } : [], .. keepUploadOnlyPeers ? new[] { "--keep-upload-only-peers" } : []]);
             var timeout = readyTimeout ?? TimeSpan.FromSeconds(60);
             seeder.WaitUntil(() => File.Exists(ready), timeout, "seeding");
             seeder.WaitForHandshake(torrentPath, timeout);

@@ -16,8 +16,10 @@ public sealed class QbittorrentSeeder : Seeder
 
     protected override string DiagnosticLogPath => Path.Combine(WorkDir, "profile", "qBittorrent", "data", "logs", "qbittorrent.log");
 
+    /// <param name="magnetLink">add this link instead of the .torrent file (which then only names the info hash for the
+    /// handshake probe): qBittorrent fetches the metadata from the link's peers (x.pe) first</param>
     public static QbittorrentSeeder Start(NetworkNamespace ns, string torrentPath, string dataDir, int port = 6883,
-        int webPort = 8089, TimeSpan? readyTimeout = null)
+        int webPort = 8089, TimeSpan? readyTimeout = null, string? magnetLink = null)
     {
         string qbittorrent = Tools.Require("qbittorrent-nox", "qbittorrent-nox");
         Tools.Require("curl", "curl");
@@ -31,8 +33,8 @@ public sealed class QbittorrentSeeder : Seeder
             File.WriteAllText(Path.Combine(config, "qBittorrent.conf"), Settings(port, webPort, Path.GetFullPath(dataDir)));
             seeder.StartProcess(qbittorrent, [$"--profile={profile}", $"--webui-port={webPort}"]);
             seeder.WaitUntil(() => seeder.Api("app/version").ExitCode == 0, timeout, "answering its Web API");
-            var added = seeder.Api("torrents/add", "-F", $"torrents=@{Path.GetFullPath(torrentPath)}",
-                "-F", $"savepath={Path.GetFullPath(dataDir)}", "-F", "paused=false");
+            string source = magnetLink is null ? $"torrents=@{Path.GetFullPath(torrentPath)}" : $"urls={magnetLink}";
+            var added = seeder.Api("torrents/add", "-F", source, "-F", $"savepath={Path.GetFullPath(dataDir)}", "-F", "paused=false");
             if (added.ExitCode != 0 || !added.Output.Contains("Ok"))
                 throw new InvalidOperationException($"qBittorrent refused the torrent: {added}");
             string[] seeding = ["\"state\":\"uploading\"", "\"state\":\"stalledUP\"", "\"state\":\"forcedUP\"", "\"state\":\"queuedUP\""];

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Downloads one torrent with libtorrent from one peer (python3-libtorrent; Debian's /usr/bin/python3).
 
-usage: lt_download.py TORRENT SAVE_DIR PORT PEER_PORT
+usage: lt_download.py TORRENT|MAGNET SAVE_DIR PORT PEER_PORT
+
+Given a magnet link instead of a .torrent file, libtorrent first fetches the info dictionary from the
+peer (BEP 9) and prints "metadata received" when it has it.
 
 Listens on 127.0.0.1:PORT, dials 127.0.0.1:PEER_PORT, drops the torrent's trackers, and exits 0 as
 soon as every piece is downloaded and checked (1 on a torrent error). DHT, local peer discovery,
@@ -26,10 +29,13 @@ def main():
         'enable_outgoing_utp': False,
         'allow_multiple_connections_per_ip': True,
         'min_reconnect_time': 1,
-        'alert_mask': lt.alert.category_t.error_notification,
+        'alert_mask': lt.alert.category_t.error_notification | lt.alert.category_t.status_notification,
     })
-    params = lt.add_torrent_params()
-    params.ti = lt.torrent_info(torrent)
+    if torrent.startswith('magnet:'):
+        params = lt.parse_magnet_uri(torrent)
+    else:
+        params = lt.add_torrent_params()
+        params.ti = lt.torrent_info(torrent)
     params.save_path = save_dir
     params.trackers = []
     params.flags &= ~(lt.torrent_flags.auto_managed | lt.torrent_flags.paused)
@@ -40,7 +46,10 @@ def main():
     while True:
         session.wait_for_alert(250)
         for alert in session.pop_alerts():
-            print('libtorrent:', alert.message(), file=sys.stderr, flush=True)
+            if isinstance(alert, lt.metadata_received_alert):
+                print('metadata received', flush=True)
+            elif alert.category() & lt.alert.category_t.error_notification:
+                print('libtorrent:', alert.message(), file=sys.stderr, flush=True)
         status = handle.status()
         if status.errc.value():
             sys.exit('libtorrent: torrent error: ' + status.errc.message())

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Seeds one torrent with libtorrent (python3-libtorrent; run with Debian's /usr/bin/python3).
 
-usage: lt_seed.py TORRENT SAVE_DIR PORT READY_FILE [--check]
+usage: lt_seed.py TORRENT SAVE_DIR PORT READY_FILE [--check] [--keep-upload-only-peers]
 
 SAVE_DIR holds the torrent's content (the file or folder named like the torrent). The session
 listens on 127.0.0.1:PORT only. DHT, local peer discovery, UPnP, NAT-PMP and uTP are switched off
@@ -9,6 +9,8 @@ in the session constructor itself, so they are never on, not even for a moment. 
 trackers are dropped: peers dial us directly. Several connections from one IP are allowed, because
 every peer in a test shares 127.0.0.1. Without --check the data is trusted (seed mode) and served
 at once; with --check libtorrent hashes it first. READY_FILE is written once we are seeding.
+libtorrent closes a connection to a peer that wants nothing ("upload only", BEP 21) once it is a seed
+itself; --keep-upload-only-peers keeps them (close_redundant_connections off).
 Runs until SIGTERM or SIGINT.
 """
 import signal
@@ -33,6 +35,7 @@ def main():
         'enable_outgoing_utp': False,
         'allow_multiple_connections_per_ip': True,
         'upload_rate_limit': 0,
+        'close_redundant_connections': '--keep-upload-only-peers' not in sys.argv,
         'alert_mask': lt.alert.category_t.error_notification | lt.alert.category_t.status_notification,
     })
     params = lt.add_torrent_params()

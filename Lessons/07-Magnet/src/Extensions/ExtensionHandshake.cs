@@ -1,0 +1,74 @@
+// Lesson 07-Magnet: generated from Peer/Extensions/ExtensionHandshake.cs by Lessons/tools. Your file: do the TODOs.
+using System.Net;
+using MeTorrent.Bencode;
+
+namespace MeTorrent.Peer;
+
+/// <summary>
+/// The extension handshake (BEP 10): extended message 0, a bencoded dictionary sent once after the
+/// BitTorrent handshake by each side that set the extension bit. <see cref="Ids"/> maps extension names to
+/// the ids the sender wants to receive them under ("m"); the rest are hints: <see cref="MetadataSize"/>
+/// (BEP 9, the info dictionary's length), "p" (listen port), "v" (client), "reqq" (request queue),
+/// "yourip" (our address as the sender sees it). Unknown keys are ignored, as BEP 10 asks.
+/// </summary>
+public sealed record ExtensionHandshake
+{
+    /// <summary>A handshake larger than this is refused: real ones are a few hundred bytes.</summary>
+    public const int MaxLength = 64 * 1024;
+
+    /// <summary>Most entries accepted in "m" (libtorrent sends about ten).</summary>
+    public const int MaxExtensions = 128;
+
+    /// <summary>"v" is cut to this many characters.</summary>
+    public const int MaxClientLength = 64;
+
+    /// <summary>Extension name → the id the sender receives it under (ids 1–255; 0 means "disabled" and is left out).</summary>
+    public IReadOnlyDictionary<string, byte> Ids { get; init; } = new Dictionary<string, byte>();
+
+    /// <summary>BEP 9: the info dictionary's size in bytes, when the sender has it.</summary>
+    public long? MetadataSize { get; init; }
+
+    /// <summary>"p": the TCP port the sender listens on.</summary>
+    public int? ListenPort { get; init; }
+
+    /// <summary>"v": the sender's client name and version, e.g. "libtorrent 2.0.8" (printable, at most 64 characters).</summary>
+    public string? Client { get; init; }
+
+    /// <summary>"reqq": how many outstanding requests the sender queues.</summary>
+    public int? RequestQueue { get; init; }
+
+    /// <summary>"yourip": the receiver's address as the sender sees it.</summary>
+    public IPAddress? YourIp { get; init; }
+
+    /// <summary>The id to send <paramref name="extension"/> messages to this side under, or null if it does not support it.</summary>
+    public byte? IdOf(string extension) => Ids.TryGetValue(extension, out byte id) ? id : null;
+
+    /// <summary>Ours: ut_metadata and ut_pex, our client name, reqq; metadata_size when we have the metadata.</summary>
+    public static ExtensionHandshake Ours(long? metadataSize, int? listenPort, IPAddress? peerAddress) => new()
+    {
+        Ids = new Dictionary<string, byte> { [ExtensionNames.UtMetadata] = ExtensionNames.UtMetadataId, [ExtensionNames.UtPex] = ExtensionNames.UtPexId },
+        MetadataSize = metadataSize,
+        ListenPort = listenPort,
+        Client = ExtensionNames.ClientVersion,
+        RequestQueue = ExtensionNames.OurRequestQueue,
+        YourIp = peerAddress,
+    };
+
+    // TODO(07-magnet.extension-handshake): the bencoded dictionary: "m" maps each name in Ids to its id; "metadata_size", "p", "v", "reqq" and "yourip" (the address's raw 4 or 16 bytes) only when set.
+    public byte[] Encode()
+    {
+        throw new NotImplementedException("Lesson 07 step 1 (extension handshake): encode {m: {name: id}, metadata_size, p, v, reqq, yourip}, leaving out what is null. Stuck? Lessons/07-Magnet/HINTS.md");
+    }
+
+    /// <summary>Reads a peer's handshake; a PeerProtocolException if it is not a bounded, well-formed dictionary.</summary>
+    // TODO(07-magnet.extension-handshake): refuse more than MaxLength bytes, bad bencode and a non-dictionary with a PeerProtocolException; read "m" (ids 1-255 kept, 0 left out, anything else refused) and the optional hints, ignoring unknown keys.
+    public static ExtensionHandshake Decode(ReadOnlyMemory<byte> payload)
+    {
+        throw new NotImplementedException("Lesson 07 step 1 (extension handshake): decode the peer's dictionary (bounded; \"m\" ids 0-255, 0 = disabled; optional hints). Stuck? Lessons/07-Magnet/HINTS.md");
+    }
+
+
+    /// <summary>Peer-chosen text for logs: control characters dropped, at most <see cref="MaxClientLength"/> characters.</summary>
+    private static string Printable(string text) =>
+        new(text.Where(c => !char.IsControl(c)).Take(MaxClientLength).ToArray());
+}

@@ -1,0 +1,55 @@
+// Lesson 07-Magnet: generated from Peer/Extensions/MetadataMessage.cs by Lessons/tools. Your file: do the TODOs.
+using MeTorrent.Bencode;
+
+namespace MeTorrent.Peer;
+
+/// <summary>BEP 9 message types: ask for a piece, a piece with its data, or "I will not send it".</summary>
+public enum MetadataMessageType
+{
+    Request = 0,
+    Data = 1,
+    Reject = 2,
+}
+
+/// <summary>
+/// One ut_metadata message (BEP 9). The info dictionary travels in 16 KiB pieces (the last may be shorter):
+/// <c>{msg_type: 0, piece: i}</c> asks for piece i; <c>{msg_type: 1, piece: i, total_size: n}</c> is followed,
+/// after the dictionary, by the piece's bytes; <c>{msg_type: 2, piece: i}</c> refuses.
+/// </summary>
+public sealed record MetadataMessage(MetadataMessageType Type, int Piece, long TotalSize, ReadOnlyMemory<byte> Data)
+{
+    /// <summary>BEP 9: the metadata is sent in pieces of 16 KiB.</summary>
+    public const int PieceLength = 16 * 1024;
+
+    /// <summary>The dictionary before a piece's data is a few dozen bytes; more is refused.</summary>
+    public const int MaxHeaderLength = 1024;
+
+    /// <summary>The highest piece index we accept: a 2 GiB dictionary. Sizes are judged by the metadata assembly.</summary>
+    public const int MaxPiece = int.MaxValue / PieceLength;
+
+    public static MetadataMessage Request(int piece) => new(MetadataMessageType.Request, piece, 0, default);
+
+    public static MetadataMessage Reject(int piece) => new(MetadataMessageType.Reject, piece, 0, default);
+
+    public static MetadataMessage DataPiece(int piece, long totalSize, ReadOnlyMemory<byte> data) => new(MetadataMessageType.Data, piece, totalSize, data);
+
+    // TODO(07-magnet.metadata-message): the bencoded dictionary {msg_type, piece} (total_size too for a data piece), then a data piece's bytes right after it.
+    public byte[] Encode()
+    {
+        throw new NotImplementedException("Lesson 07 step 2 (metadata message): encode {msg_type, piece[, total_size]} followed by the data. Stuck? Lessons/07-Magnet/HINTS.md");
+    }
+
+    /// <summary>
+    /// Reads a ut_metadata payload; null for a message type BEP 9 does not define (which must be ignored).
+    /// A PeerProtocolException for anything malformed: a bad dictionary, a piece out of range, a data piece
+    /// above 16 KiB, data after a request or reject. <see cref="Data"/> points into <paramref name="payload"/>.
+    /// </summary>
+    // TODO(07-magnet.metadata-message): read the dictionary at the start (BencodeDecoder.DecodePrefix says where it ends; at most MaxHeaderLength bytes), check msg_type, piece and total_size, and keep the bytes after it as a data piece's Data.
+    public static MetadataMessage? Decode(ReadOnlyMemory<byte> payload)
+    {
+        throw new NotImplementedException("Lesson 07 step 2 (metadata message): decode the dictionary and the data after it; refuse what BEP 9 does not allow, ignore unknown types. Stuck? Lessons/07-Magnet/HINTS.md");
+    }
+
+    public override string ToString() => Type == MetadataMessageType.Data
+        ? $"metadata data piece {Piece} ({Data.Length} bytes of {TotalSize})" : $"metadata {Type.ToString().ToLowerInvariant()} piece {Piece}";
+}
