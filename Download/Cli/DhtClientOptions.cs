@@ -25,14 +25,18 @@ public static class DhtClientOptions
                             <user data folder>/metorrent/dht-nodes)
         """;
 
+    /// <summary>Whether the user asked for the DHT: --dht-bootstrap, or nodes saved by an earlier run.</summary>
+    public static bool IsAsked(CommandLine args) =>
+        args.Options(DhtBootstrapOption.Name).Count > 0 || File.Exists(args.Option(NodesFile) ?? SavedNodes.DefaultPath);
+
     /// <summary>A joined DHT node, or null when the user asked for none (no option, no saved nodes).</summary>
     /// <param name="port">the UDP port to bind, if free (the TCP listen port, as clients do); 0 = any</param>
     public static async Task<DhtSession?> JoinIfAskedAsync(CommandLine args, int port, bool quiet, TextWriter errors, CancellationToken ct)
     {
+        if (!IsAsked(args))
+            return null;
         var given = args.Options(DhtBootstrapOption.Name);
         string savedPath = args.Option(NodesFile) ?? SavedNodes.DefaultPath;
-        if (given.Count == 0 && !File.Exists(savedPath))
-            return null;
         var bootstrap = await DhtBootstrapOption.ResolveAsync(given, ct);
         Action<string> log = quiet ? _ => { } : line => errors.WriteLine(line);
         var session = await DhtSession.JoinAsync(bootstrap, savedPath, new DhtNodeOptions { Port = port }, log, ct, anyPortIfTaken: true);

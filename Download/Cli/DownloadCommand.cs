@@ -90,6 +90,8 @@ public sealed class DownloadCommand : ICommand, IHasOptions
             NoProgressTimeout = TimeSpan.FromSeconds(args.IntOption(120, 1, 86400, "--timeout")),
             Log = args.Flag("--verbose") ? line => errors.WriteLine(line) : null,
             Trace = trace?.Observer,
+            DhtPort = dht is null ? null : () => (ushort)dht.Node.LocalEndPoint.Port,
+            DhtNodeHeard = dht is null ? null : dht.PingSoon,
         };
 
         var clock = Stopwatch.StartNew();

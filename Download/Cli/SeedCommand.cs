@@ -52,6 +52,8 @@ public sealed class SeedCommand : ICommand, IHasOptions
         SeedDataCheck.BeforeStart(torrent, dataPath);
         bool quiet = args.Flag("--quiet", "-q");
         var errors = Console.Error;
+        Tracker.Dht.DhtNode? dhtNode = null;
+        DhtSession? dhtSession = null;
         var options = new EngineOptions
         {
             ListenPort = args.IntOption(DefaultPort, 0, 65535, "--port"),
@@ -61,6 +63,9 @@ public sealed class SeedCommand : ICommand, IHasOptions
             DialWhenComplete = true,
             NoProgressTimeout = TimeSpan.MaxValue,   // a seeder with gaps waits for peers that may fill them, without giving up
             Log = args.Flag("--verbose") ? line => errors.WriteLine(line) : null,
+            // The node starts after the engine, on the port the engine listens on (below).
+            DhtPort = DhtClientOptions.IsAsked(args) ? () => dhtNode?.LocalEndPoint is { } node ? (ushort)node.Port : null : null,
+            DhtNodeHeard = endPoint => dhtSession?.PingSoon(endPoint),
         };
 
         TorrentEngine engine;
@@ -78,6 +83,7 @@ public sealed class SeedCommand : ICommand, IHasOptions
         {
             dht = await DhtClientOptions.JoinIfAskedAsync(args, engine.ListenEndPoint!.Port, quiet, errors, cancellation);
             fromDht = dht is null ? null : DhtPeerSource.Start(dht.Node, engine, new DhtPeerSourceOptions { Log = options.Log });
+            (dhtSession, dhtNode) = (dht, dht?.Node);
             string verified = SeedDataCheck.AfterCheck(engine, dataPath);
             if (!quiet)
                 errors.WriteLine($"{torrent.Name}: {verified}.");

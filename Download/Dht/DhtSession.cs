@@ -15,6 +15,25 @@ public sealed class DhtSession : IAsyncDisposable
 
     public DhtNode Node { get; }
 
+    /// <summary>
+    /// A peer's port message (BEP 5) named a DHT node: ping it, which adds it to the routing table if it
+    /// answers. For <c>EngineOptions.DhtNodeHeard</c>; never waits, never throws.
+    /// </summary>
+    public void PingSoon(IPEndPoint node) => _ = PingQuietlyAsync(node);
+
+    private async Task PingQuietlyAsync(IPEndPoint node)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await Node.PingAsync(node, timeout.Token);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // a node that does not answer is simply not added
+        }
+    }
+
     /// <summary>Nodes in the routing table once the bootstrap was done.</summary>
     public int JoinedWith { get; private set; }
 

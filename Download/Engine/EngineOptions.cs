@@ -73,6 +73,16 @@ public sealed class EngineOptions
 
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// The UDP port of our DHT node (BEP 5), asked as each peer joins (a seeder starts its node after the
+    /// engine, on the port it listens on): we set the DHT bit in the handshake and send a port message to
+    /// every peer that set it too. Null: no DHT.
+    /// </summary>
+    public Func<ushort?>? DhtPort { get; init; }
+
+    /// <summary>A peer's port message named its DHT node (its address, that port): the caller's node may ping it (BEP 5).</summary>
+    public Action<IPEndPoint>? DhtNodeHeard { get; init; }
+
     /// <summary>Sees every handshake and message on every connection (the CLI's --trace); null: none.</summary>
     public MeTorrent.Peer.WireObserver? Trace { get; init; }
 

@@ -23,6 +23,8 @@ public enum CommandKind
     /// <summary>BEP 6: we will not serve this request.</summary>
     Reject,
     KeepAlive,
+    /// <summary>BEP 5: the UDP port of our DHT node (<see cref="PeerCommand.Piece"/> holds it).</summary>
+    Port,
     /// <summary>BEP 10: our extension handshake (<see cref="PeerCommand.Extensions"/>).</summary>
     ExtensionHandshake,
     /// <summary>BEP 11: peers we are connected to (<see cref="PeerCommand.Pex"/>).</summary>

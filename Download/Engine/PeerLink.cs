@@ -145,6 +145,7 @@ internal sealed class PeerLink
         CommandKind.Cancel => Connection.SendCancelAsync(command.Block, ct),
         CommandKind.Reject => Connection.SendRejectAsync(command.Block, ct),
         CommandKind.KeepAlive => Connection.SendKeepAliveAsync(ct),
+        CommandKind.Port => Connection.SendPortAsync((ushort)command.Piece, ct),
         CommandKind.ExtensionHandshake => Connection.SendExtensionHandshakeAsync(command.Extensions!, ct),
         CommandKind.Pex => Connection.SendPexAsync(command.Pex!, ct),
         CommandKind.Metadata => Connection.SendMetadataMessageAsync(command.Metadata!, ct),

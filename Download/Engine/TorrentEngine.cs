@@ -63,6 +63,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
             ReadTimeout = options.ReadTimeout,
             MatchAnswers = false,   // the loop's ledger judges every piece and reject
             Trace = options.Trace,
+            Features = PeerFeatures.Extensions | PeerFeatures.Fast | (options.DhtPort is null ? PeerFeatures.None : PeerFeatures.Dht),
         };
         if (options.UseTrackers && torrent.TrackerTiers.Count > 0)
         {
@@ -110,7 +111,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
     {
         options ??= new EngineOptions();
         bool noPeerSource = options.Peers.Count == 0 && options.ListenPort is null && (!options.UseTrackers || torrent.TrackerTiers.Count == 0);
-        const string NoPeers = "the torrent names no tracker and no peer was given (add --peer ip:port)";
+        const string NoPeers = "the torrent names no tracker and no peer was given (add --peer ip:port, or join the DHT with --dht-bootstrap host:port)";
         if (noPeerSource && !AllFilesExist(torrent, outputPath))
             throw new EngineException(NoPeers);   // before creating any file
         var storage = TorrentStorage.Open(torrent, outputPath);

@@ -65,6 +65,11 @@ internal sealed partial class TorrentLoop
             case MessageId.Extended:
                 OnExtended(peer, (byte)message.Index, message.Payload);
                 break;
+            case MessageId.Port when message.Index > 0 && _options.DhtNodeHeard is { } heard:
+                var node = new System.Net.IPEndPoint(peer.Record.EndPoint.Address, message.Index);
+                _effects.Log($"{peer}: its DHT node is at {node} (BEP 5 port message)");
+                heard(node);
+                break;
         }
     }
 

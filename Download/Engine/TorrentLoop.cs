@@ -98,6 +98,9 @@ internal sealed partial class TorrentLoop
             {
                 Extensions = ExtensionHandshake.Ours(_metadata.MetadataSize, ListenPort, peer.Record.EndPoint.Address),
             });
+        // BEP 5: "Peers supporting the DHT set the last bit of the 8-byte reserved flags" and send a port message.
+        if (_options.DhtPort?.Invoke() is { } dhtPort && peer.Features.HasFlag(PeerFeatures.Dht))
+            peer.Send(new PeerCommand(CommandKind.Port, Piece: dhtPort));
     }
 
     /// <summary>A dial failed: the pool waits longer before the next try.</summary>

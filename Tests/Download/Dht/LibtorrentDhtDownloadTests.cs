@@ -69,10 +69,14 @@ public class LibtorrentDhtDownloadTests
         string output = Path.Combine(_dir, "copy.bin");
         string input = magnet ? $"magnet:?xt=urn:btih:{payload.InfoHash.Hex}" : torrent;
         var download = MeTorrentCli.RunIn(_ns, ["download", "-o", output, "--dht-bootstrap", other.EndPoint, "--dht-nodes", SavedNodes,
-            "--timeout", "30", input], Patience + Patience);
+            "--timeout", "30", "--verbose", "--trace-peer", "127.0.0.1:7501", input], Patience + Patience);
 
         Assert.That(download.ExitCode, Is.Zero, download.ToString());
         Assert.That(File.ReadAllBytes(output), Is.EqualTo(payload.Data));
+        // BEP 5's peer wire port message, both ways: ours names our node; libtorrent's is read, and its node pinged.
+        Assert.That(download.Errors, Does.Contain("127.0.0.1:7501 → port listen-port="), download.ToString());
+        Assert.That(download.Errors, Does.Contain("127.0.0.1:7501 ← port listen-port=7501"));
+        Assert.That(download.Errors, Does.Contain("127.0.0.1:7501: its DHT node is at 127.0.0.1:7501 (BEP 5 port message)"));
         if (magnet)
             Assert.That(download.Errors, Does.Contain("DHT: 1 peers from ").And.Contain("Metadata received: payload.bin"));
     }

@@ -95,4 +95,25 @@ public class LoopInterestTests
         Assert.That(Take(second).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Close }));
         Assert.That(h.Loop.Peers, Has.Count.EqualTo(1));
     }
+
+    [Test]
+    public void WithADhtNodeAPortMessageGoesToPeersThatSetTheDhtBit()
+    {
+        var heard = new List<System.Net.IPEndPoint>();
+        using var h = new LoopHarness(new EngineOptions { DhtPort = () => 6999, DhtNodeHeard = heard.Add });
+        var withDht = h.Join(PeerFeatures.Fast | PeerFeatures.Dht);
+        var without = h.Join(PeerFeatures.Fast);
+        Assert.That(Take(withDht), Does.Contain(new PeerCommand(CommandKind.Port, Piece: 6999)), "BEP 5: our node's UDP port");
+        Assert.That(Take(without).Select(c => c.Kind), Does.Not.Contain(CommandKind.Port));
+
+        h.Receive(withDht, MessageId.Port, 7001);
+        Assert.That(heard, Is.EqualTo(new[] { new System.Net.IPEndPoint(withDht.Record.EndPoint.Address, 7001) }), "its node, to be pinged");
+    }
+
+    [Test]
+    public void WithoutADhtNodeNoPortMessageIsSent()
+    {
+        var peer = _h.Join(PeerFeatures.Fast | PeerFeatures.Dht);
+        Assert.That(Take(peer).Select(c => c.Kind), Does.Not.Contain(CommandKind.Port));
+    }
 }
