@@ -141,8 +141,8 @@ public sealed class KrpcSocket : IAsyncDisposable
             return; // no answer fits the amplification bound
         try
         {
+            Statistics.CountQueryAnswered();   // before the send: whoever receives the answer sees it counted
             await _socket.SendToAsync(KrpcCodec.Encode(answer), SocketFlags.None, from, ct);
-            Statistics.CountQueryAnswered();
         }
         catch (SocketException) { }
         catch (OperationCanceledException) { }
