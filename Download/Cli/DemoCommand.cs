@@ -30,6 +30,8 @@ public sealed class DemoCommand : ICommand, IHasOptions
                             127.0.0.1 and the downloader finds them with a get_peers lookup (BEP 5)
           --quiet           print only the figures
           --verbose         also print memory figures (for the whole process: seeders included)
+          --map             show the live piece map under the progress bar (verified, requested, failed
+                            pieces; availability; the peers and their choke state) — try it with --liar
           --trace           print every handshake and message in and out, one line each, on standard
                             error: 12:00:01.204 127.0.0.1:6881 ← piece index=3 begin=16384 block=16384 bytes
           --trace-peer A    the same, for the peer at ip:port only
@@ -43,7 +45,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
         """;
 
     public IReadOnlyList<string> ValueOptions => ["--size", "--seeders", "--piece-length", .. TraceOption.Values];
-    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--magnet", "--dht", "--quiet", "-q", "--verbose", .. TraceOption.Flags];
+    public IReadOnlyList<string> FlagOptions => ["--multi-file", "--liar", "--magnet", "--dht", "--quiet", "-q", "--verbose", "--map", .. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -82,7 +84,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
         var fromDht = dht is null ? null : DhtPeerSource.Start(dht.Node, engine, DemoDht.SourceOptions);
         try
         {
-            await DownloadCommand.WaitWithProgressAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation);
+            await DownloadCommand.WaitWithProgressAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation, map: args.Flag("--map"));
         }
         catch (EngineException e)
         {

@@ -38,6 +38,8 @@ public sealed class DownloadCommand : ICommand, IHasOptions
           --timeout S       give up after S seconds without a verified piece (default 120)
           --quiet           print nothing but the result
           --verbose         log peer events (drops, bans, tracker errors) to standard error
+          --map             show the live piece map under the progress bar (verified, requested, failed
+                            pieces; availability; the peers and their choke state)
           --trace           print every handshake and message in and out, one line each, on standard
                             error: 12:00:01.204 127.0.0.1:6881 ← piece index=3 begin=16384 block=16384 bytes
           --trace-peer A    the same, for the peer at ip:port only
@@ -53,7 +55,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         """;
 
     public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--max-peers", "--port", "--timeout", "--save-torrent", .. DhtClientOptions.ValueOptions, .. TraceOption.Values];
-    public IReadOnlyList<string> FlagOptions => ["--quiet", "-q", "--verbose", "--seed", .. TraceOption.Flags];
+    public IReadOnlyList<string> FlagOptions => ["--quiet", "-q", "--verbose", "--seed", "--map", .. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
@@ -107,7 +109,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         var fromDht = dht is null ? null : DhtPeerSource.Start(dht.Node, engine, new DhtPeerSourceOptions { Log = options.Log });
         try
         {
-            await WaitWithProgressAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation);
+            await WaitWithProgressAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation, map: args.Flag("--map"));
             if (seed)
             {
                 Report(engine, clock.Elapsed, torrentArgument, path, quiet, args.Flag("--verbose"), output, errors);
@@ -180,14 +182,18 @@ public sealed class DownloadCommand : ICommand, IHasOptions
     }
 
     /// <summary>Shows progress until the engine completes (or fails, or the user cancels).</summary>
-    public static async Task WaitWithProgressAsync(TorrentEngine engine, ProgressDisplay.Mode mode, TextWriter errors, CancellationToken cancellation)
+    /// <param name="map">draw the live piece map under the progress line (--map)</param>
+    public static async Task WaitWithProgressAsync(TorrentEngine engine, ProgressDisplay.Mode mode, TextWriter errors, CancellationToken cancellation,
+        bool map = false)
     {
-        var display = new ProgressDisplay(errors, mode);
         using var stopDisplay = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var stats = engine.Stats;
         // With no peer connected, say why: a tracker error is shown rather than a silent wait.
-        var drawing = display.RunAsync(() => new ProgressSample(stats.BytesDone, stats.TotalBytes, stats.BytesReceived, stats.ConnectedPeers,
-            stats.ConnectedPeers == 0 && engine.TrackerError is { } error ? "waiting for peers: " + error : null), stopDisplay.Token);
+        ProgressSample Sample() => new(stats.BytesDone, stats.TotalBytes, stats.BytesReceived, stats.ConnectedPeers,
+            stats.ConnectedPeers == 0 && engine.TrackerError is { } error ? "waiting for peers: " + error : null);
+        var drawing = map
+            ? new MapDisplay(errors, mode).RunAsync(engine, Sample, stopDisplay.Token)
+            : new ProgressDisplay(errors, mode).RunAsync(Sample, stopDisplay.Token);
         try
         {
             await engine.Completion.WaitAsync(cancellation);

@@ -60,6 +60,19 @@ public sealed partial class DownloadState
 
     public Bitfield SnapshotHave() => Bitfield.FromBytes(_have.ToBytes(), _have.Count);
 
+    /// <summary>What the piece map shows of a piece (demo --map).</summary>
+    public PieceMark MarkOf(int piece)
+    {
+        if (_have[piece]) return PieceMark.Verified;
+        if (_picker.HasFailed(piece)) return PieceMark.Failed;
+        if (_picker.StatusOf(piece) == PieceStatus.Verifying) return PieceMark.Verifying;
+        if (_inFlight.TryGetValue(piece, out var inFlight)) return inFlight.ReceivedCount > 0 ? PieceMark.Received : PieceMark.Requested;
+        return PieceMark.Missing;
+    }
+
+    /// <summary>How many connected peers have the piece.</summary>
+    public int Availability(int piece) => _picker.Availability(piece);
+
     /// <summary>Whether the peer has any piece we still need.</summary>
     public bool WantsAnythingFrom(Bitfield peerPieces)
     {

@@ -27,3 +27,6 @@ internal sealed record PieceChecked(InFlightPiece Piece, bool Good, Exception? D
 internal sealed record PeersFound(IReadOnlyList<IPEndPoint> EndPoints) : EngineEvent;
 
 internal sealed record Tick : EngineEvent;
+
+/// <summary>Someone wants a picture of the swarm (the piece map): the loop answers through the completion source.</summary>
+internal sealed record ViewRequested(TaskCompletionSource<SwarmView> Answer) : EngineEvent;

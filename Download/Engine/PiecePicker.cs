@@ -75,6 +75,9 @@ public sealed class PiecePicker
 
     public void Succeeded(int piece) => _failedBy.Remove(piece);
 
+    /// <summary>The piece failed its hash check and has not passed since.</summary>
+    public bool HasFailed(int piece) => _failedBy.ContainsKey(piece);
+
     /// <summary>A missing piece <paramref name="peerPieces"/> holds, or -1. Prefers pieces this peer did not spoil before.</summary>
     public int PickNew(Bitfield peerPieces, PeerRecord peer)
     {

@@ -80,6 +80,9 @@ public sealed partial class TorrentEngine
             case DialFailed failed:
                 _loop.OnDialFailed(failed.Record, failed.Reason);
                 break;
+            case ViewRequested view:
+                view.Answer.TrySetResult(_loop.View(now));
+                break;
             case Tick:
                 _loop.OnTick(now);
                 Publish();

@@ -142,6 +142,14 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         return torrent.Files.Where(f => !f.IsPadding).All(f => File.Exists(layout.Paths[layout.IndexOf(f)]));
     }
 
+    /// <summary>A picture of every piece and peer, taken by the loop between two events (for the live piece map).</summary>
+    public async Task<SwarmView> ViewAsync(CancellationToken ct)
+    {
+        var answer = new TaskCompletionSource<SwarmView>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _events.Writer.WriteAsync(new ViewRequested(answer), ct);
+        return await answer.Task.WaitAsync(ct);
+    }
+
     /// <summary>Dial this peer too (like --peer, at any time, from any thread).</summary>
     public void AddPeer(IPEndPoint endPoint) => _events.Writer.TryWrite(new PeersFound([endPoint]));
 
