@@ -8,20 +8,12 @@ namespace MeTorrent.Tests.Download.Loop;
 
 /// <summary>Asking for blocks and taking them: unchoke, choke, piece, reject, endgame, a peer leaving.</summary>
 [Stage(5)]
-public class LoopDownloadTests
+public class LoopDownloadTests : LoopFixture
 {
-    private LoopHarness _h = null!;
-
-    [SetUp]
-    public void Start() => _h = new LoopHarness();
-
-    [TearDown]
-    public void Stop() => _h.Dispose();
-
     [Test]
     public void AnUnchokeFillsTheQueueWithDistinctBlocks()
     {
-        var peer = _h.JoinUnchokingSeeder();
+        var peer = H.JoinUnchokingSeeder();
         var requests = Requests(Take(peer));
         Assert.That(requests, Has.Count.EqualTo(14), "every block of the torrent (4+4+4+2): the queue (64) is deeper than the torrent");
         Assert.That(requests.Distinct().Count(), Is.EqualTo(14));
@@ -31,20 +23,20 @@ public class LoopDownloadTests
     [Test]
     public void NothingIsAskedOfAPeerThatChokesUs()
     {
-        var peer = _h.Join();
-        _h.Receive(peer, MessageId.HaveAll);
+        var peer = H.Join();
+        H.Receive(peer, MessageId.HaveAll);
         Assert.That(Requests(Take(peer)), Is.Empty);
     }
 
     [Test]
     public void AChokeAndUnchokeDoNotAskAgain()
     {
-        var peer = _h.JoinUnchokingSeeder();
+        var peer = H.JoinUnchokingSeeder();
         Take(peer);
         for (int i = 0; i < 20; i++)
         {
-            _h.Receive(peer, MessageId.Choke);
-            _h.Receive(peer, MessageId.Unchoke);
+            H.Receive(peer, MessageId.Choke);
+            H.Receive(peer, MessageId.Unchoke);
         }
         Assert.That(Requests(Take(peer)), Is.Empty, "issue 9: requests outstanding before a choke stay outstanding");
     }
@@ -52,87 +44,87 @@ public class LoopDownloadTests
     [Test]
     public void RequestsUnansweredAfterAChokeReturnToThePoolAndAreCancelled()
     {
-        var slow = _h.JoinUnchokingSeeder();
+        var slow = H.JoinUnchokingSeeder();
         var asked = Requests(Take(slow));
-        _h.Receive(slow, MessageId.Choke);
-        _h.Loop.OnTick(Now + (long)TorrentLoop.ChokeGrace.TotalMilliseconds + 10);
+        H.Receive(slow, MessageId.Choke);
+        H.Loop.OnTick(Now + (long)TorrentLoop.ChokeGrace.TotalMilliseconds + 10);
         var commands = Take(slow);
         Assert.That(commands.Where(c => c.Kind == CommandKind.Cancel).Select(c => c.Block), Is.EquivalentTo(asked));
-        var other = _h.JoinUnchokingSeeder();
+        var other = H.JoinUnchokingSeeder();
         Assert.That(Requests(Take(other)), Is.EquivalentTo(asked), "the released blocks are asked of the next peer");
     }
 
     [Test]
     public void ABlockGoesIntoItsPieceAndACompletePieceIsHashed()
     {
-        var peer = _h.JoinUnchokingSeeder();
+        var peer = H.JoinUnchokingSeeder();
         var asked = Requests(Take(peer));
         foreach (var block in asked.Where(b => b.Piece == asked[0].Piece))
-            _h.Deliver(peer, block);
-        var verified = _h.Effects.TakeVerified();
+            H.Deliver(peer, block);
+        var verified = H.Effects.TakeVerified();
         Assert.That(verified.Select(p => p.Index), Is.EqualTo(new[] { asked[0].Piece }));
-        Assert.That(verified[0].ToArray(), Is.EqualTo(_h.Data.AsSpan(asked[0].Piece * PieceLength, PieceLength).ToArray()));
-        Assert.That(_h.Stats.BlocksReceived, Is.EqualTo(4));
+        Assert.That(verified[0].ToArray(), Is.EqualTo(H.Data.AsSpan(asked[0].Piece * PieceLength, PieceLength).ToArray()));
+        Assert.That(H.Stats.BlocksReceived, Is.EqualTo(4));
     }
 
     [Test]
     public void ABlockWeNeverAskedForClosesAFastPeer()
     {
-        var peer = _h.Join();
-        _h.Receive(peer, MessageId.HaveAll);
+        var peer = H.Join();
+        H.Receive(peer, MessageId.HaveAll);
         Take(peer);
-        _h.Deliver(peer, new BlockRequest(0, 0, Blocks.Size));
+        H.Deliver(peer, new BlockRequest(0, 0, Blocks.Size));
         Assert.That(Take(peer).Single().Kind, Is.EqualTo(CommandKind.Close), "BEP 6: a piece that answers no request");
-        Assert.That(_h.Loop.Peers, Is.Empty);
+        Assert.That(H.Loop.Peers, Is.Empty);
     }
 
     [Test]
     public void ABlockWeNeverAskedForIsDroppedFromAPlainPeer()
     {
-        var peer = _h.Join(PeerFeatures.None);
-        _h.Receive(peer, MessageId.HaveAll);
+        var peer = H.Join(PeerFeatures.None);
+        H.Receive(peer, MessageId.HaveAll);
         Take(peer);
-        _h.Deliver(peer, new BlockRequest(0, 0, Blocks.Size));
+        H.Deliver(peer, new BlockRequest(0, 0, Blocks.Size));
         Assert.That(Take(peer), Is.Empty);
-        Assert.That(_h.Effects.TakeVerified(), Is.Empty);
+        Assert.That(H.Effects.TakeVerified(), Is.Empty);
         Assert.That(peer.IsClosed, Is.False, "without BEP 6 a choke may have dropped our requests: a late block is no lie");
     }
 
     [Test]
     public void ARejectFreesTheBlockForOthers()
     {
-        var first = _h.JoinUnchokingSeeder();
+        var first = H.JoinUnchokingSeeder();
         var asked = Requests(Take(first));
-        _h.Receive(first, MessageId.Reject, asked[0].Piece, asked[0].Begin, asked[0].Length);
+        H.Receive(first, MessageId.Reject, asked[0].Piece, asked[0].Begin, asked[0].Length);
         Assert.That(Requests(Take(first)), Is.Empty, "not asked of the same peer at once");
-        var second = _h.JoinUnchokingSeeder();
+        var second = H.JoinUnchokingSeeder();
         Assert.That(Requests(Take(second)), Is.EqualTo(new[] { asked[0] }));
     }
 
     [Test]
     public void ARejectOfSomethingNeverAskedClosesTheConnection()
     {
-        var peer = _h.JoinUnchokingSeeder();
+        var peer = H.JoinUnchokingSeeder();
         Take(peer);
-        _h.Receive(peer, MessageId.Reject, 0, 0, 7);
+        H.Receive(peer, MessageId.Reject, 0, 0, 7);
         Assert.That(Take(peer).Single().Kind, Is.EqualTo(CommandKind.Close));
     }
 
     [Test]
     public void InEndgameTheSlowerPeerIsCancelledAndItsLateAnswerDropped()
     {
-        var a = _h.JoinUnchokingSeeder();
+        var a = H.JoinUnchokingSeeder();
         var asked = Requests(Take(a));
-        var b = _h.JoinUnchokingSeeder();
+        var b = H.JoinUnchokingSeeder();
         var duplicates = Requests(Take(b));
-        Assert.That(_h.State.InEndgame, Is.True);
+        Assert.That(H.State.InEndgame, Is.True);
         Assert.That(duplicates, Is.Not.Empty.And.SubsetOf(asked), "endgame: blocks already asked of A are asked of B too");
         var block = duplicates[0];
-        _h.Deliver(a, block);
+        H.Deliver(a, block);
         Assert.That(Take(b).Where(c => c.Kind == CommandKind.Cancel).Select(c => c.Block), Is.EqualTo(new[] { block }));
-        _h.Deliver(b, block);   // BEP 6: a cancelled request may still be answered
+        H.Deliver(b, block);   // BEP 6: a cancelled request may still be answered
         Assert.That(b.IsClosed, Is.False);
-        Assert.That(_h.Stats.BlocksReceived, Is.EqualTo(2), "both arrived; the second is waste, not data");
+        Assert.That(H.Stats.BlocksReceived, Is.EqualTo(2), "both arrived; the second is waste, not data");
     }
 
     [Test]
@@ -154,11 +146,11 @@ public class LoopDownloadTests
     [Test]
     public void NotInterestedOnceAPeerHasNothingLeftForUs()
     {
-        var peer = _h.JoinUnchokingSeeder();
+        var peer = H.JoinUnchokingSeeder();
         foreach (var block in Requests(Take(peer)))
-            _h.Deliver(peer, block);
-        _h.CheckPieces();
+            H.Deliver(peer, block);
+        H.CheckPieces();
         Assert.That(Take(peer).Select(c => c.Kind), Does.Contain(CommandKind.NotInterested));
-        Assert.That(_h.Effects.CompletedCount, Is.EqualTo(1));
+        Assert.That(H.Effects.CompletedCount, Is.EqualTo(1));
     }
 }

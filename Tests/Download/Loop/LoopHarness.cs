@@ -98,6 +98,20 @@ internal sealed class LoopHarness : IDisposable
     public void Dispose() => SwarmHelpers.Delete(_folder);
 }
 
+/// <summary>A fixture whose tests each start with a fresh <see cref="LoopHarness"/> (<see cref="NewHarness"/> says which).</summary>
+public abstract class LoopFixture
+{
+    internal LoopHarness H { get; private set; } = null!;
+
+    internal virtual LoopHarness NewHarness() => new();
+
+    [NUnit.Framework.SetUp]
+    public void StartHarness() => H = NewHarness();
+
+    [NUnit.Framework.TearDown]
+    public void StopHarness() => H.Dispose();
+}
+
 /// <summary>What the loop asked of the engine, kept for the test to look at.</summary>
 internal sealed class FakeEffects : ILoopEffects
 {

@@ -8,20 +8,12 @@ namespace MeTorrent.Tests.Download.Loop;
 
 /// <summary>The loop's decisions when a peer joins and tells us its pieces (BEP 3, BEP 6 have all / none).</summary>
 [Stage(5)]
-public class LoopInterestTests
+public class LoopInterestTests : LoopFixture
 {
-    private LoopHarness _h = null!;
-
-    [SetUp]
-    public void Start() => _h = new LoopHarness();
-
-    [TearDown]
-    public void Stop() => _h.Dispose();
-
     [Test]
     public void AFastPeerHearsOurPiecesFirstEvenWhenWeHaveNone()
     {
-        var peer = _h.Join(PeerFeatures.Fast | PeerFeatures.Extensions);
+        var peer = H.Join(PeerFeatures.Fast | PeerFeatures.Extensions);
         var commands = Take(peer);
         Assert.That(commands.Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Bitfield, CommandKind.ExtensionHandshake }),
             "bitfield (sent as have none) first, then the extension handshake (BEP 10 after BEP 3's bitfield)");
@@ -31,7 +23,7 @@ public class LoopInterestTests
     [Test]
     public void APlainPeerGetsNoEmptyBitfield()
     {
-        var peer = _h.Join(PeerFeatures.None);
+        var peer = H.Join(PeerFeatures.None);
         Assert.That(Take(peer), Is.Empty, "BEP 3: a peer with nothing may skip the bitfield; without BEP 6 there is no have none");
     }
 
@@ -47,41 +39,41 @@ public class LoopInterestTests
     [Test]
     public void APeerWithPiecesWeLackMakesUsInterested()
     {
-        var peer = _h.Join();
+        var peer = H.Join();
         Take(peer);
-        var bits = new Bitfield(_h.Torrent.PieceCount) { [2] = true };
-        _h.Receive(peer, MessageId.Bitfield, payload: bits.ToBytes());
+        var bits = new Bitfield(H.Torrent.PieceCount) { [2] = true };
+        H.Receive(peer, MessageId.Bitfield, payload: bits.ToBytes());
         Assert.That(Take(peer).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Interested }), "interested, and no request while it chokes us");
-        Assert.That(_h.State.InEndgame, Is.False);
+        Assert.That(H.State.InEndgame, Is.False);
     }
 
     [Test]
     public void APeerWithNothingWeLackLeavesUsUninterested()
     {
-        var peer = _h.Join();
+        var peer = H.Join();
         Take(peer);
-        _h.Receive(peer, MessageId.HaveNone);
-        _h.Receive(peer, MessageId.Unchoke);
+        H.Receive(peer, MessageId.HaveNone);
+        H.Receive(peer, MessageId.Unchoke);
         Assert.That(Take(peer), Is.Empty);
     }
 
     [Test]
     public void AHaveOfAPieceWeLackMakesUsInterestedOnce()
     {
-        var peer = _h.Join();
+        var peer = H.Join();
         Take(peer);
-        _h.Receive(peer, MessageId.Have, 1);
-        _h.Receive(peer, MessageId.Have, 2);
+        H.Receive(peer, MessageId.Have, 1);
+        H.Receive(peer, MessageId.Have, 2);
         Assert.That(Take(peer).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Interested }));
     }
 
     [Test]
     public void ALateBitfieldAddsOnlyWhatIsNew()
     {
-        var peer = _h.Join();
-        _h.Receive(peer, MessageId.Have, 0);
-        var bits = new Bitfield(_h.Torrent.PieceCount) { [0] = true, [3] = true };
-        _h.Receive(peer, MessageId.Bitfield, payload: bits.ToBytes());   // aria2 does this
+        var peer = H.Join();
+        H.Receive(peer, MessageId.Have, 0);
+        var bits = new Bitfield(H.Torrent.PieceCount) { [0] = true, [3] = true };
+        H.Receive(peer, MessageId.Bitfield, payload: bits.ToBytes());   // aria2 does this
         Assert.That(peer.Pieces.SetCount, Is.EqualTo(2));
         Assert.That(peer.IsClosed, Is.False, "interop wins over BEP 3's 'bitfield first'");
     }
@@ -113,7 +105,7 @@ public class LoopInterestTests
     [Test]
     public void WithoutADhtNodeNoPortMessageIsSent()
     {
-        var peer = _h.Join(PeerFeatures.Fast | PeerFeatures.Dht);
+        var peer = H.Join(PeerFeatures.Fast | PeerFeatures.Dht);
         Assert.That(Take(peer).Select(c => c.Kind), Does.Not.Contain(CommandKind.Port));
     }
 }

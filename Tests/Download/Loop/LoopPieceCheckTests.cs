@@ -8,22 +8,16 @@ namespace MeTorrent.Tests.Download.Loop;
 
 /// <summary>What a hash result changes: haves to every peer, completion, a failed piece fetched again, bans, a failing disk.</summary>
 [Stage(5)]
-public class LoopPieceCheckTests
+public class LoopPieceCheckTests : LoopFixture
 {
-    private LoopHarness _h = null!;
-
-    [SetUp]
-    public void Start() => _h = new LoopHarness(new EngineOptions { MinQueueDepth = 4, MaxQueueDepth = 4 });
-
-    [TearDown]
-    public void Stop() => _h.Dispose();
+    internal override LoopHarness NewHarness() => new LoopHarness(new EngineOptions { MinQueueDepth = 4, MaxQueueDepth = 4 });
 
     private (PeerState Seeder, int Piece) FetchOnePiece(bool corrupt = false)
     {
-        var seeder = _h.JoinUnchokingSeeder();
+        var seeder = H.JoinUnchokingSeeder();
         var asked = Requests(Take(seeder));
         foreach (var block in asked)
-            _h.Deliver(seeder, block, corrupt && block.Begin == 0);
+            H.Deliver(seeder, block, corrupt && block.Begin == 0);
         return (seeder, asked[0].Piece);
     }
 
@@ -31,17 +25,17 @@ public class LoopPieceCheckTests
     public void AGoodPieceIsAnnouncedToEveryPeerThatLacksIt()
     {
         var (seeder, piece) = FetchOnePiece();
-        var leecher = _h.Join();
+        var leecher = H.Join();
         Take(leecher);
-        var holder = _h.Join();
-        _h.Receive(holder, MessageId.Have, piece);
+        var holder = H.Join();
+        H.Receive(holder, MessageId.Have, piece);
         Take(holder);
         Take(seeder);
-        _h.CheckPieces();
+        H.CheckPieces();
         Assert.That(Take(leecher), Does.Contain(PeerCommand.Have(piece)));
         Assert.That(Take(holder), Does.Not.Contain(PeerCommand.Have(piece)), "a peer that has the piece needs no have");
         Assert.That(Take(seeder), Does.Not.Contain(PeerCommand.Have(piece)));
-        Assert.That((_h.State.Has(piece), _h.Stats.PiecesVerified), Is.EqualTo((true, 1)));
+        Assert.That((H.State.Has(piece), H.Stats.PiecesVerified), Is.EqualTo((true, 1)));
     }
 
     [Test]
@@ -49,12 +43,12 @@ public class LoopPieceCheckTests
     {
         var (seeder, piece) = FetchOnePiece(corrupt: true);
         Take(seeder);
-        _h.CheckPieces();
-        Assert.That(_h.Stats.PiecesFailed, Is.EqualTo(1));
-        Assert.That(_h.State.Has(piece), Is.False);
-        var other = _h.Join();
-        _h.Receive(other, MessageId.Have, piece);
-        _h.Receive(other, MessageId.Unchoke);
+        H.CheckPieces();
+        Assert.That(H.Stats.PiecesFailed, Is.EqualTo(1));
+        Assert.That(H.State.Has(piece), Is.False);
+        var other = H.Join();
+        H.Receive(other, MessageId.Have, piece);
+        H.Receive(other, MessageId.Unchoke);
         Assert.That(Requests(Take(other)).Select(b => b.Piece).Distinct(), Is.EqualTo(new[] { piece }),
             "a peer that has only the failed piece is asked for it");
     }
@@ -62,40 +56,40 @@ public class LoopPieceCheckTests
     [Test]
     public void APeerThatSendsTwoBadPiecesIsBannedAndClosed()
     {
-        var seeder = _h.JoinUnchokingSeeder();
+        var seeder = H.JoinUnchokingSeeder();
         for (int round = 0; round < 2; round++)
         {
             foreach (var block in Requests(Take(seeder)))
-                _h.Deliver(seeder, block, corrupt: true);
-            _h.CheckPieces();
+                H.Deliver(seeder, block, corrupt: true);
+            H.CheckPieces();
         }
         Assert.That(seeder.Record.IsBanned, Is.True);
         Assert.That(Take(seeder).Last().Kind, Is.EqualTo(CommandKind.Close));
-        Assert.That(_h.Stats.PeersBanned, Is.EqualTo(1));
-        Assert.That(_h.Loop.Pool.TakeCandidates(10), Is.Empty, "a banned peer is never dialled again");
+        Assert.That(H.Stats.PeersBanned, Is.EqualTo(1));
+        Assert.That(H.Loop.Pool.TakeCandidates(10), Is.Empty, "a banned peer is never dialled again");
     }
 
     [Test]
     public void ADiskThatCannotTakeAPieceEndsTheDownload()
     {
         FetchOnePiece();
-        var piece = _h.Effects.TakeVerified().Single();
-        _h.Loop.OnPieceChecked(piece, good: true, new IOException("No space left on device"));
-        Assert.That(_h.Effects.Failures.Single().Message, Does.Contain("No space left on device"));
-        Assert.That(_h.State.HaveCount, Is.Zero, "nothing counts as had that is not on disk");
+        var piece = H.Effects.TakeVerified().Single();
+        H.Loop.OnPieceChecked(piece, good: true, new IOException("No space left on device"));
+        Assert.That(H.Effects.Failures.Single().Message, Does.Contain("No space left on device"));
+        Assert.That(H.State.HaveCount, Is.Zero, "nothing counts as had that is not on disk");
     }
 
     [Test]
     public void TheLastPieceCompletesTheDownloadOnce()
     {
-        var seeder = _h.JoinUnchokingSeeder();
-        while (!_h.State.IsComplete)
+        var seeder = H.JoinUnchokingSeeder();
+        while (!H.State.IsComplete)
         {
             foreach (var block in Requests(Take(seeder)))
-                _h.Deliver(seeder, block);
-            _h.CheckPieces();
+                H.Deliver(seeder, block);
+            H.CheckPieces();
         }
-        Assert.That(_h.Effects.CompletedCount, Is.EqualTo(1));
+        Assert.That(H.Effects.CompletedCount, Is.EqualTo(1));
         Assert.That(Take(seeder).Select(c => c.Kind), Does.Contain(CommandKind.NotInterested));
     }
 }

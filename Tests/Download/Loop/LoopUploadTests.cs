@@ -8,21 +8,15 @@ namespace MeTorrent.Tests.Download.Loop;
 
 /// <summary>Answering a peer's requests and choking (BEP 3 tit-for-tat, BEP 6 reject), as the loop decides them.</summary>
 [Stage(6)]
-public class LoopUploadTests
+public class LoopUploadTests : LoopFixture
 {
-    private LoopHarness _h = null!;
-
-    [SetUp]
-    public void Start() => _h = new LoopHarness(complete: true);
-
-    [TearDown]
-    public void Stop() => _h.Dispose();
+    internal override LoopHarness NewHarness() => new LoopHarness(complete: true);
 
     private PeerState InterestedLeecher(PeerFeatures features = PeerFeatures.Fast, int servesPending = 0)
     {
-        var peer = _h.Join(features, servesPending: servesPending);
-        _h.Receive(peer, MessageId.Interested);
-        _h.Loop.OnTick(Now);   // the rechoke that interest asked for
+        var peer = H.Join(features, servesPending: servesPending);
+        H.Receive(peer, MessageId.Interested);
+        H.Loop.OnTick(Now);   // the rechoke that interest asked for
         Take(peer);
         return peer;
     }
@@ -30,10 +24,10 @@ public class LoopUploadTests
     [Test]
     public void AnInterestedPeerIsUnchokedAtTheNextRound()
     {
-        var peer = _h.Join();
+        var peer = H.Join();
         Take(peer);
-        _h.Receive(peer, MessageId.Interested);
-        _h.Loop.OnTick(Now);
+        H.Receive(peer, MessageId.Interested);
+        H.Loop.OnTick(Now);
         Assert.That(Take(peer).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Unchoke }));
         Assert.That(peer.AmChoking, Is.False);
     }
@@ -53,19 +47,19 @@ public class LoopUploadTests
     {
         var peer = InterestedLeecher();
         var block = new BlockRequest(1, Blocks.Size, Blocks.Size);
-        _h.Receive(peer, MessageId.Request, block.Piece, block.Begin, block.Length);
+        H.Receive(peer, MessageId.Request, block.Piece, block.Begin, block.Length);
         Assert.That(Take(peer), Is.EqualTo(new[] { PeerCommand.Serve(block) }));
     }
 
     [Test]
     public void ARequestFromAChokedPeerIsRejectedOrIgnored()
     {
-        var fast = _h.Join();
-        var plain = _h.Join(PeerFeatures.None);
+        var fast = H.Join();
+        var plain = H.Join(PeerFeatures.None);
         Take(fast);
         Take(plain);
-        _h.Receive(fast, MessageId.Request, 0, 0, Blocks.Size);
-        _h.Receive(plain, MessageId.Request, 0, 0, Blocks.Size);
+        H.Receive(fast, MessageId.Request, 0, 0, Blocks.Size);
+        H.Receive(plain, MessageId.Request, 0, 0, Blocks.Size);
         Assert.That(Take(fast), Is.EqualTo(new[] { PeerCommand.Reject(new BlockRequest(0, 0, Blocks.Size)) }), "BEP 6");
         Assert.That(Take(plain), Is.Empty, "BEP 3: a choked peer's requests are dropped");
     }
@@ -88,16 +82,16 @@ public class LoopUploadTests
     public void ARequestNoHonestClientSendsClosesTheConnection(int piece, int begin, int length)
     {
         var peer = InterestedLeecher();
-        _h.Receive(peer, MessageId.Request, piece, begin, length);
+        H.Receive(peer, MessageId.Request, piece, begin, length);
         Assert.That(Take(peer).Single().Kind, Is.EqualTo(CommandKind.Close));
-        Assert.That(_h.Loop.Peers, Is.Empty);
+        Assert.That(H.Loop.Peers, Is.Empty);
     }
 
     [Test]
     public void AFloodOfRequestsBeyondTheQueueIsRejected()
     {
         var peer = InterestedLeecher(servesPending: TorrentLoop.MaxQueuedServes);
-        _h.Receive(peer, MessageId.Request, 0, 0, Blocks.Size);
+        H.Receive(peer, MessageId.Request, 0, 0, Blocks.Size);
         Assert.That(Take(peer).Single().Kind, Is.EqualTo(CommandKind.Reject), "the writer holds 500 unsent blocks for it already");
     }
 
@@ -105,20 +99,20 @@ public class LoopUploadTests
     public void ACancelWithdrawsAQueuedBlock()
     {
         var peer = InterestedLeecher();
-        _h.Receive(peer, MessageId.Cancel, 0, 0, Blocks.Size);
+        H.Receive(peer, MessageId.Cancel, 0, 0, Blocks.Size);
         Assert.That(Take(peer), Is.EqualTo(new[] { PeerCommand.Unserve(new BlockRequest(0, 0, Blocks.Size)) }));
     }
 
     [Test]
     public void AMetadataRequestIsAnsweredWithTheInfoDictionary()
     {
-        var peer = _h.Join(PeerFeatures.Fast | PeerFeatures.Extensions);
+        var peer = H.Join(PeerFeatures.Fast | PeerFeatures.Extensions);
         Take(peer);
-        _h.Loop.OnExtensions(peer, ExtensionHandshake.Ours(null, null, null));
+        H.Loop.OnExtensions(peer, ExtensionHandshake.Ours(null, null, null));
         var request = MetadataMessage.Request(0);
-        _h.Receive(peer, MessageId.Extended, ExtensionNames.UtMetadataId, payload: request.Encode());
+        H.Receive(peer, MessageId.Extended, ExtensionNames.UtMetadataId, payload: request.Encode());
         var answer = Take(peer).Single();
         Assert.That((answer.Kind, answer.Metadata!.Type), Is.EqualTo((CommandKind.Metadata, MetadataMessageType.Data)));
-        Assert.That(answer.Metadata.Data.ToArray(), Is.EqualTo(_h.Torrent.InfoBytes.ToArray()));
+        Assert.That(answer.Metadata.Data.ToArray(), Is.EqualTo(H.Torrent.InfoBytes.ToArray()));
     }
 }
