@@ -9,7 +9,8 @@ namespace MeTorrent.Download.Benchmarks;
 /// <summary>
 /// The engine's bookkeeping CPU per piece, in memory (no disk, no network, no hashing), for torrents of
 /// growing size: piece picking alone (<see cref="PiecePicker"/>), and a whole simulated download through
-/// <see cref="DownloadState"/> (top-ups, every block received, every piece checked) from a swarm of peers
+/// the torrent's loop (<see cref="TorrentLoop"/>: bitfields, unchokes, top-ups, every block received, every
+/// piece checked and announced to the peers that lack it) from a swarm of peers
 /// that each lack a random tenth of the pieces. Pieces are one 16 KiB block, so the per-piece work is as
 /// large a share as it can be. Flat figures from 1,000 to 1,000,000 pieces mean nothing scans the torrent.
 /// </summary>
@@ -51,33 +52,69 @@ public static class PickerBenchmark
         }
     }
 
+    /// <summary>
+    /// The whole download through the torrent's loop, as the engine drives it minus sockets, disk and
+    /// hashing: peers join and send their bitfields and unchokes, every request the loop decides is
+    /// answered with its block, every completed piece is reported good.
+    /// </summary>
     private static void DownloadAll(Torrent torrent, PeerSet peers, Random random)
     {
-        var state = new DownloadState(torrent, new Bitfield(torrent.PieceCount), random: random);
-        var ledgers = new PeerRequests[peers.Count];
+        var options = new EngineOptions();
+        var state = new DownloadState(torrent, new Bitfield(torrent.PieceCount), options.MaxInFlightBytes, random);
+        var effects = new BenchEffects();
+        var loop = new TorrentLoop(torrent, state, options, new PeerPool(options.RetryDelay), new EngineStats(), effects, random);
+        long now = Environment.TickCount64;
+        var joined = new List<PeerState>();
         for (int i = 0; i < peers.Count; i++)
         {
-            ledgers[i] = state.AddPeer(peers.Records[i]);
-            state.PeerHasAll(peers.Pieces[i]);
+            var peer = new PeerState(peers.Records[i], torrent.PieceCount, PeerFeatures.Fast, options, now);
+            loop.OnPeerJoined(peer, now);
+            loop.OnMessage(peer, new PeerMessage(MessageId.Bitfield, 0, 0, 0, peers.Pieces[i].ToBytes()), now);
+            loop.OnMessage(peer, new PeerMessage(MessageId.Unchoke, 0, 0, 0, default), now);
+            joined.Add(peer);
         }
-        var requests = new BlockRequest[64];
-        var cancels = new List<(PeerRequests, BlockRequest)>();
-        var block = new byte[Blocks.Size];
+        var asked = new List<BlockRequest>();
         while (!state.IsComplete)
         {
-            for (int i = 0; i < peers.Count; i++)
+            foreach (var peer in joined)
             {
-                int count = state.TopUp(ledgers[i], peers.Pieces[i], requests.Length, requests);
-                for (int r = 0; r < count; r++)
+                asked.Clear();
+                foreach (var command in peer.Outbox)
+                    if (command.Kind == CommandKind.Request)
+                        asked.Add(command.Block);
+                peer.Outbox.Clear();
+                foreach (var block in asked)
                 {
-                    var request = requests[r];
-                    var piece = state.BlockReceived(ledgers[i], request.Piece, request.Begin, block.AsSpan(0, request.Length), cancels);
-                    if (piece is not null)
-                        state.PieceChecked(piece, good: true);
+                    var data = state.BlockPool.Rent();
+                    if (!loop.OnBlock(peer, block, data, now))
+                        state.BlockPool.Return(data);
+                    foreach (var piece in effects.TakeVerified())
+                        loop.OnPieceChecked(piece, good: true);
                 }
-                cancels.Clear();
             }
         }
+    }
+
+    /// <summary>What the loop asks of the engine, answered at once: completed pieces are "hashed" (reported good).</summary>
+    private sealed class BenchEffects : ILoopEffects
+    {
+        private readonly List<InFlightPiece> _verify = [];
+
+        public void Verify(InFlightPiece piece) => _verify.Add(piece);
+
+        public List<InFlightPiece> TakeVerified()
+        {
+            if (_verify.Count == 0)
+                return _verify;
+            var pieces = _verify.ToList();
+            _verify.Clear();
+            return pieces;
+        }
+
+        public void Dial(PeerRecord record) { }
+        public void Completed() { }
+        public void Failed(EngineException error) => throw error;
+        public void Log(string line) { }
     }
 
     /// <summary>CPU milliseconds (all threads of the process) spent in <paramref name="work"/>, as microseconds.</summary>
