@@ -30,6 +30,7 @@ public sealed partial class TorrentEngine
             // A bug, not a peer's doing (peers' errors end their own connection): stop with what happened.
             _completion.TrySetException(new EngineException($"internal error: {e.Message}", e));
             Log(e.ToString());
+            _events.Writer.TryComplete();   // nobody reads events any more: posting them must not wait forever
         }
     }
 
@@ -168,7 +169,7 @@ public sealed partial class TorrentEngine
     }
 
     /// <summary>Posts an event unless the engine has stopped taking them.</summary>
-    private async ValueTask<bool> PostQuietlyAsync(EngineEvent e)
+    internal async ValueTask<bool> PostQuietlyAsync(EngineEvent e)
     {
         try
         {

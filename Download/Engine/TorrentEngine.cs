@@ -55,7 +55,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
             ListenPort = incoming?.EndPoint.Port,
         };
         _loop.AddPeers(options.Peers);
-        _verifier = new PieceVerifier(storage, Environment.ProcessorCount, checkedPiece => _events.Writer.WriteAsync(checkedPiece));
+        _verifier = new PieceVerifier(storage, Environment.ProcessorCount, async checkedPiece => await PostQuietlyAsync(checkedPiece));
         _connectionOptions = new PeerConnectionOptions
         {
             PieceCount = torrent.PieceCount,
