@@ -19,11 +19,11 @@ public sealed partial class DownloadState
     /// Tops the peer's queue up to <paramref name="depth"/> requests; does nothing while the gap is
     /// smaller than a quarter of the queue (fewer, larger writes), unless the queue is empty.
     /// </summary>
-    // LESSON 05-download.pipelining: keep depth requests in flight: ask for the gap between depth and what is
-    // outstanding, but not for a trickle of one or two (wait until a quarter of the queue is free).
+    // LESSON 05-download.pipelining: keep depth requests in flight: ask for the gap between depth (at most buffer.Length)
+    // and what is outstanding, but not for a trickle of one or two (wait until a quarter of the queue is free, at most 16).
     public int TopUp(PeerRequests peer, Bitfield peerPieces, int depth, Span<BlockRequest> buffer)
     {
-        // STUB: throw new NotImplementedException("Lesson 05 step 1 (pipelining): outstanding = peer.Outstanding.Count; gap = Math.Min(depth, buffer.Length) - outstanding; return 0 if gap <= 0, or if outstanding > 0 and gap < Math.Min(16, depth / 4); else return PickBlocks(peer, peerPieces, buffer[..gap]).");
+        // STUB: throw new NotImplementedException("Lesson 05 step 2 (pipelining): how many more requests does this peer's queue need, and when is it worth asking? (README, step 2; HINTS.md)");
         // BEGIN SOLUTION
         int outstanding = peer.Outstanding.Count;
         int gap = Math.Min(depth, buffer.Length) - outstanding;
@@ -142,8 +142,14 @@ public sealed partial class DownloadState
         return count;
     }
 
+    /// <summary>Endgame: blocks of pieces in flight that others were asked for and have not sent yet, asked of this peer too.</summary>
+    // LESSON 05-download.endgame: nothing is left to start and every block is asked of someone: ask this peer too for
+    // blocks of pieces it has that are still in flight (PieceStatus.InFlight), not yet received, asked of fewer than
+    // MaxEndgameRequesters peers, and not of this peer already (its Outstanding, with the time asked). Count each on its piece.
     private int TakeDuplicates(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
     {
+        // STUB: throw new NotImplementedException("Lesson 05 step 4 (endgame): the last blocks are slow to come: which of them may this peer be asked for as well? (README, step 4; HINTS.md)");
+        // BEGIN SOLUTION
         int count = 0;
         foreach (var piece in _inFlight.Values)
         {
@@ -158,5 +164,6 @@ public sealed partial class DownloadState
             }
         }
         return count;
+        // END SOLUTION
     }
 }

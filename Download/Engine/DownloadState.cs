@@ -153,12 +153,8 @@ public sealed partial class DownloadState
         if (!piece.Receive(block, data, peer.Record))
             return null;
         taken = true;
-        while (piece.RequestCount(block) > 0 && FindOtherRequester(peer, request) is { } other)
-        {
-            other.Outstanding.Remove(request);
-            piece.RemoveRequest(block);
-            cancels.Add((other, request));
-        }
+        if (piece.RequestCount(block) > 0)   // endgame: the same block is still asked of others
+            CancelDuplicates(peer, piece, request, cancels);
         if (!piece.IsComplete)
             return null;
         _picker.SetStatus(index, PieceStatus.Verifying);
@@ -187,23 +183,33 @@ public sealed partial class DownloadState
             foreach (var peer in contributors) peer.GoodPieces++;
         }
         else
-        {
-            _picker.SetStatus(piece.Index, PieceStatus.Missing);
-            if (!blame)
-            {
-                ReturnBuffer(piece);
-                return [];
-            }
-            _picker.FailedBy(piece.Index, contributors);
-            proven = contributors.Count == 1 ? contributors : [];
-            if (contributors.Count > 1)
-                RememberBlocks(piece);
-        }
+            proven = PieceFailed(piece, contributors, blame);
         ReturnBuffer(piece);
         if (_have.IsComplete)
             _buffers.Trim();
         foreach (var peer in proven) peer.FailedPieces++;
         return proven.Where(p => p.DeservesBan && !p.IsBanned).ToList();
+    }
+
+    /// <summary>
+    /// A completed piece failed its hash check (or could not be written: no blame then). It is fetched again, from
+    /// others if possible (<see cref="PiecePicker.FailedBy"/>); returns the peers proven to have sent bad data.
+    /// </summary>
+    // LESSON 05-download.messages: a failed piece goes back to Missing (fetched again); with blame, the picker learns who
+    // sent it (FailedBy: they are not given it again first). One sender is proven guilty at once; with several, remember
+    // their blocks (RememberBlocks) and judge them when the piece passes (SendersOfBadBlocks).
+    private List<PeerRecord> PieceFailed(InFlightPiece piece, List<PeerRecord> contributors, bool blame)
+    {
+        // STUB: throw new NotImplementedException("Lesson 05 step 3 (messages): a piece failed its hash check: what becomes of it, and who is to blame? (README, step 3; HINTS.md)");
+        // BEGIN SOLUTION
+        _picker.SetStatus(piece.Index, PieceStatus.Missing);
+        if (!blame)
+            return [];
+        _picker.FailedBy(piece.Index, contributors);
+        if (contributors.Count > 1)
+            RememberBlocks(piece);
+        return contributors.Count == 1 ? contributors : [];
+        // END SOLUTION
     }
 
     /// <summary>A piece with several senders failed: remember who sent which block, and a hash of it.</summary>
@@ -263,6 +269,24 @@ public sealed partial class DownloadState
     }
 
     private void ReturnBuffer(InFlightPiece piece) => piece.ReturnBlocks(_buffers);
+
+    /// <summary>Endgame: a block arrived that was also asked of other peers; they are told to forget it.</summary>
+    // LESSON 05-download.endgame: the block is here: every other peer it is still outstanding at (FindOtherRequester)
+    // lets go of it — out of its ledger (Outstanding), one requester less on the block (RemoveRequest) — and goes into
+    // cancels, for the loop to send each a cancel.
+    private void CancelDuplicates(PeerRequests receivedFrom, InFlightPiece piece, BlockRequest request, List<(PeerRequests Peer, BlockRequest Request)> cancels)
+    {
+        // STUB: throw new NotImplementedException("Lesson 05 step 4 (endgame): the block arrived; who else was asked for it, and what do they hear? (README, step 4; HINTS.md)");
+        // BEGIN SOLUTION
+        int block = request.Begin / Blocks.Size;
+        while (piece.RequestCount(block) > 0 && FindOtherRequester(receivedFrom, request) is { } other)
+        {
+            other.Outstanding.Remove(request);
+            piece.RemoveRequest(block);
+            cancels.Add((other, request));
+        }
+        // END SOLUTION
+    }
 
     private PeerRequests? FindOtherRequester(PeerRequests except, BlockRequest request)
     {

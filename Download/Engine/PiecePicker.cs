@@ -89,13 +89,14 @@ public sealed class PiecePicker
     private bool Acceptable(int piece, Bitfield peerPieces, PeerRecord peer, bool avoidFailed) =>
         peerPieces[piece] && !(avoidFailed && _failedBy.TryGetValue(piece, out var spoilers) && spoilers.Contains(peer));
 
-    // LESSON 05-download.many-peers: the missing pieces are in _missing, rarest first, bucket after bucket
+    // LESSON 05-download.rarest-first: the missing pieces are in _missing, rarest first, bucket after bucket
     // (_missing.Bucket(a) is the range of pieces held by a peers). Take from the rarest bucket that has an
-    // acceptable piece, starting at a random place in it (ties broken at random); while fewer than
-    // RandomFirstPieces were started, any missing piece at random instead.
+    // acceptable piece (FirstAcceptable starts at a random place: ties are broken at random). Random first: while
+    // fewer than RandomFirstPieces pieces were started (every piece that is not Missing: in flight, being verified or
+    // had), any acceptable missing piece at random instead.
     private int Pick(Bitfield peerPieces, PeerRecord peer, bool avoidFailed)
     {
-        // STUB: throw new NotImplementedException("Lesson 05 step 2 (many peers): if PieceCount - _missing.Count < RandomFirstPieces, return FirstAcceptable(0, _missing.Count, ...) (random first); else for a = 0 .. _missing.BucketCount - 1: (start, end) = _missing.Bucket(a); piece = FirstAcceptable(start, end, ...); return it if >= 0. Return -1.");
+        // STUB: throw new NotImplementedException("Lesson 05 step 1 (rarest first): which missing piece of this peer's should start next? (README, step 1; HINTS.md)");
         // BEGIN SOLUTION
         if (PieceCount - _missing.Count < RandomFirstPieces)   // pieces started or had so far
             return FirstAcceptable(0, _missing.Count, peerPieces, peer, avoidFailed);

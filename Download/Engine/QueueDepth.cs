@@ -18,11 +18,12 @@ public sealed class QueueDepth(int min, int max, long startTicks)
 
     public double BytesPerSecond => _bytesPerSecond;
 
-    // LESSON 05-download.pipelining: measure the peer's rate over quarter-second windows and keep about
-    // one second of it in flight: Current = rate / block size, within [min, max].
+    // LESSON 05-download.pipelining: measure the peer's rate over quarter-second windows, smoothed from window to window
+    // (the first window sets it, each later one counts 40%), and keep about one second of it in flight: Current =
+    // rate / block size, within [min, max].
     public void Received(int bytes, long now)
     {
-        // STUB: throw new NotImplementedException("Lesson 05 step 1 (pipelining): add bytes to _windowBytes; once now - _windowStart reaches WindowMilliseconds, rate = _windowBytes * 1000.0 / elapsed, smooth it into _bytesPerSecond (0.6 old + 0.4 new; the first window sets it), Current = clamp(_bytesPerSecond / Blocks.Size, min, max), and start a new window at now.");
+        // STUB: throw new NotImplementedException("Lesson 05 step 2 (pipelining): how fast does this peer send, and how many requests does that call for? (README, step 2; HINTS.md)");
         // BEGIN SOLUTION
         _windowBytes += bytes;
         long elapsed = now - _windowStart;

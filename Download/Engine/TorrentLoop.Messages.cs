@@ -38,16 +38,10 @@ internal sealed partial class TorrentLoop
                 peer.AvailabilityCounted = true;
                 break;
             case MessageId.Choke:
-                // The requests stay outstanding: an unchoke must not ask for them again (issue 9: a choke/unchoke
-                // flood made the old engine ask for every block a hundred times). Some peers still send what they
-                // had queued; BEP 6 peers reject what they drop; what remains unanswered ChokeGrace after the
-                // last choke goes back to the pool (CheckHealth).
-                peer.PeerChoking = true;
-                peer.ChokedSinceTicks = peer.LastChokeTicks = now;
+                OnChoke(peer, now);
                 break;
             case MessageId.Unchoke:
-                peer.PeerChoking = false;
-                TopUp(peer);
+                OnUnchoke(peer);
                 break;
             case MessageId.Interested or MessageId.NotInterested:
                 peer.PeerInterested = message.Id == MessageId.Interested;
@@ -133,20 +127,54 @@ internal sealed partial class TorrentLoop
         peer.BlocksReceived++;
         peer.LastBlockTicks = now;
         var completed = State.BlockReceived(peer.Requests, block.Piece, block.Begin, data, block.Length, _cancels, out bool taken);
-        SendCancels();
+        if (_cancels.Count > 0)
+            SendCancels();
         if (completed is not null)
             _effects.Verify(completed);
         TopUp(peer);
         return taken;
     }
 
+    /// <summary>
+    /// A choke (BEP 3). The requests stay outstanding: an unchoke must not ask for them again (issue 9: a
+    /// choke/unchoke flood made the old engine ask for every block a hundred times). Some peers still send what
+    /// they had queued; BEP 6 peers reject what they drop; what remains unanswered <see cref="ChokeGrace"/> after
+    /// the last choke goes back to the pool (<c>CheckHealth</c>, at the next tick).
+    /// </summary>
+    // LESSON 05-download.messages: a choke: the peer chokes us from now on (PeerChoking), and the clock of the choke
+    // starts (ChokedSinceTicks and LastChokeTicks = now); its requests stay outstanding.
+    private void OnChoke(PeerState peer, long now)
+    {
+        // STUB: throw new NotImplementedException("Lesson 05 step 3 (messages): a choke: remember it and when; what happens to the requests already sent? (README, step 3; HINTS.md)");
+        // BEGIN SOLUTION
+        peer.PeerChoking = true;
+        peer.ChokedSinceTicks = peer.LastChokeTicks = now;
+        // END SOLUTION
+    }
+
+    /// <summary>An unchoke (BEP 3): we may ask again; the queue is topped up (requests still outstanding are not asked again).</summary>
+    // LESSON 05-download.messages: an unchoke: the peer no longer chokes us; keep its queue full.
+    private void OnUnchoke(PeerState peer)
+    {
+        // STUB: throw new NotImplementedException("Lesson 05 step 3 (messages): an unchoke: remember it, and then? (README, step 3; HINTS.md)");
+        // BEGIN SOLUTION
+        peer.PeerChoking = false;
+        TopUp(peer);
+        // END SOLUTION
+    }
+
+    /// <summary>A reject (BEP 6): the peer will not send this block.</summary>
+    // LESSON 05-download.messages: a reject of a block this peer owes us releases it for anyone (not re-asked here
+    // at once: it would likely reject again); a reject of a block we cancelled is expected; anything else breaks BEP 6.
     private void OnReject(PeerState peer, BlockRequest block)
     {
-        // Not asked of this peer again at once (it would likely reject again): others, or a later top-up, take it.
+        // STUB: throw new NotImplementedException("Lesson 05 step 3 (messages): a reject: what becomes of the block, and what if we never asked for it? (README, step 3; HINTS.md)");
+        // BEGIN SOLUTION
         if (peer.Requests.Outstanding.ContainsKey(block))
             State.Release(peer.Requests, block);
         else if (!peer.Cancelled.Remove(block))
             Drop(peer, $"rejected {block.Piece}:{block.Begin}+{block.Length}, which we never asked for (BEP 6)");
+        // END SOLUTION
     }
 
     /// <summary>

@@ -47,12 +47,17 @@ internal sealed partial class TorrentLoop
     }
 
     /// <summary>Endgame: another peer delivered blocks we had also asked these for.</summary>
+    // LESSON 05-download.endgame: each (ledger, request) in _cancels is a peer that need not send that block any more:
+    // find its connection (_byLedger; it may have left) and Withdraw the request there. Then _cancels is empty again.
     private void SendCancels()
     {
+        // STUB: throw new NotImplementedException("Lesson 05 step 4 (endgame): another peer delivered these blocks first; what do the slower peers hear? (README, step 4; HINTS.md)");
+        // BEGIN SOLUTION
         foreach (var (ledger, request) in _cancels)
             if (_byLedger.TryGetValue(ledger, out var other))
                 Withdraw(other, request);
         _cancels.Clear();
+        // END SOLUTION
     }
 
     /// <summary>A cancel for a request the ledger has already let go of; a BEP 6 peer still answers it.</summary>

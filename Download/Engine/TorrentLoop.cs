@@ -127,12 +127,23 @@ internal sealed partial class TorrentLoop
             return;
         _byLedger.Remove(peer.Requests);
         _departed.Add(peer);
-        State.RemovePeer(peer.Requests, peer.AvailabilityCounted ? peer.Pieces : null);
         Pool.Disconnected(peer.Record, useful: peer.BlocksReceived > 0);
         Stats.PeerDisconnected();
         _effects.Log($"{peer}: disconnected: {peer.ClosedBecause ?? reason}");
         if (!peer.AmChoking)
             _rechokeSoon = true;   // its upload slot is free
-        TopUpAll();   // its blocks are free for others now
+        HandBackBlocks(peer);
+    }
+
+    /// <summary>A departed peer's requests go back to the pool, its pieces no longer count as available, and the others take its blocks.</summary>
+    // LESSON 05-download.messages: a peer left: the ledger forgets it (State.RemovePeer: its requests, the pieces it
+    // owned, its availability if it was counted), and every other peer tops up with the blocks it freed.
+    private void HandBackBlocks(PeerState peer)
+    {
+        // STUB: throw new NotImplementedException("Lesson 05 step 3 (messages): a peer left: who gets the blocks it still owed us? (README, step 3; HINTS.md)");
+        // BEGIN SOLUTION
+        State.RemovePeer(peer.Requests, peer.AvailabilityCounted ? peer.Pieces : null);
+        TopUpAll();
+        // END SOLUTION
     }
 }

@@ -49,7 +49,7 @@ public static class Release
         int cut = course.IndexOf("\n## How an instructor", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(lessonsDir, "README.md"), cut < 0 ? course : course[..(cut + 1)]);
         File.WriteAllText(Path.Combine(target, "README.md"), StudentReadme(lessons));
-        File.WriteAllText(Path.Combine(target, ".gitignore"), "bin/\nobj/\nTestResults/\n*.trx\n/swarm.torrent\n/lesson02.torrent\n/piece-0\n");
+        File.WriteAllText(Path.Combine(target, ".gitignore"), "bin/\nobj/\nTestResults/\n*.trx\n/swarm.torrent\n/lesson02.torrent\n/piece-0\n/swarm-download.bin\n");
         WriteCli(root, Path.Combine(lessonsDir, "cli"));
 
         foreach (var lesson in lessons)

@@ -20,11 +20,11 @@ public sealed partial class DownloadState
     /// Tops the peer's queue up to <paramref name="depth"/> requests; does nothing while the gap is
     /// smaller than a quarter of the queue (fewer, larger writes), unless the queue is empty.
     /// </summary>
-    // TODO(05-download.pipelining): keep depth requests in flight: ask for the gap between depth and what is
-    // outstanding, but not for a trickle of one or two (wait until a quarter of the queue is free).
+    // TODO(05-download.pipelining): keep depth requests in flight: ask for the gap between depth (at most buffer.Length)
+    // and what is outstanding, but not for a trickle of one or two (wait until a quarter of the queue is free, at most 16).
     public int TopUp(PeerRequests peer, Bitfield peerPieces, int depth, Span<BlockRequest> buffer)
     {
-        throw new NotImplementedException("Lesson 05 step 1 (pipelining): outstanding = peer.Outstanding.Count; gap = Math.Min(depth, buffer.Length) - outstanding; return 0 if gap <= 0, or if outstanding > 0 and gap < Math.Min(16, depth / 4); else return PickBlocks(peer, peerPieces, buffer[..gap]).");
+        throw new NotImplementedException("Lesson 05 step 2 (pipelining): how many more requests does this peer's queue need, and when is it worth asking? (README, step 2; HINTS.md)");
     }
 
     public bool IsStalled(PeerRequests peer, TimeSpan timeout, long now)
@@ -97,7 +97,7 @@ public sealed partial class DownloadState
             }
             int index = _picker.PickNew(peerPieces, peer.Record);
             if (index < 0) break;
-            var piece = new InFlightPiece(index, _torrent.PieceSize(index), _buffers.Rent()) { Owner = peer };
+            var piece = new InFlightPiece(index, _torrent.PieceSize(index)) { Owner = peer };
             _inFlight.Add(index, piece);
             _picker.SetStatus(index, PieceStatus.InFlight);
             count = TakeFree(peer, piece, output, count);
@@ -136,21 +136,12 @@ public sealed partial class DownloadState
         return count;
     }
 
+    /// <summary>Endgame: blocks of pieces in flight that others were asked for and have not sent yet, asked of this peer too.</summary>
+    // TODO(05-download.endgame): nothing is left to start and every block is asked of someone: ask this peer too for
+    // blocks of pieces it has that are still in flight (PieceStatus.InFlight), not yet received, asked of fewer than
+    // MaxEndgameRequesters peers, and not of this peer already (its Outstanding, with the time asked). Count each on its piece.
     private int TakeDuplicates(PeerRequests peer, Bitfield peerPieces, Span<BlockRequest> output)
     {
-        int count = 0;
-        foreach (var piece in _inFlight.Values)
-        {
-            if (!peerPieces[piece.Index] || _picker.StatusOf(piece.Index) != PieceStatus.InFlight) continue;
-            for (int b = 0; b < piece.BlockCount && count < output.Length; b++)
-            {
-                if (piece.IsReceived(b) || piece.RequestCount(b) >= MaxEndgameRequesters) continue;
-                var request = new BlockRequest(piece.Index, b * Blocks.Size, piece.BlockLength(b));
-                if (!peer.Outstanding.TryAdd(request, Environment.TickCount64)) continue;
-                piece.AddRequest(b);
-                output[count++] = request;
-            }
-        }
-        return count;
+        throw new NotImplementedException("Lesson 05 step 4 (endgame): the last blocks are slow to come: which of them may this peer be asked for as well? (README, step 4; HINTS.md)");
     }
 }

@@ -8,9 +8,9 @@ using static MeTorrent.Tests.Download.Lesson.LessonDownload;
 
 namespace MeTorrent.Tests.Download.Lesson;
 
-/// <summary>Lesson 05, step 1 (05-download.pipelining): a whole file from one peer, with requests kept in flight.</summary>
+/// <summary>Lesson 05, step 2 (05-download.pipelining): how many requests to keep in flight to a peer, and when to ask for more.</summary>
 [Stage(5)]
-public class Step1PipeliningTests
+public class Step2PipeliningTests
 {
     private const int Block = 16 * 1024;
 
@@ -47,6 +47,18 @@ public class Step1PipeliningTests
     }
 
     [Test]
+    public void SmoothsTheRateAcrossWindows()
+    {
+        var depth = new QueueDepth(8, 500, startTicks: 0);
+        depth.Received(100 * Block, now: 1000);
+        Assert.That(depth.Current, Is.EqualTo(100), "the first window (100 blocks in 1 s) sets the rate: 100 requests in flight");
+        depth.Received(300 * Block, now: 2000);
+        Assert.That(depth.Current, Is.EqualTo(180),
+            "the rate is a moving average: 100 blocks/s, then a window of 300 blocks/s counts 40%: 0.6 × 100 + 0.4 × 300 = 180 " +
+            "(one window alone is noisy; each window starts where the last one ended)");
+    }
+
+    [Test]
     public void FillsThePipelineUpToTheDepth()
     {
         var (state, peer, all) = OnePeer(pieces: 8);
@@ -78,17 +90,6 @@ public class Step1PipeliningTests
         state.BlockReceived(peer, buffer[0].Piece, buffer[0].Begin, new byte[buffer[0].Length], []);
         Assert.That(state.TopUp(peer, all, depth: 64, buffer), Is.Zero,
             "1 free slot of 64: wait until a quarter (16) is free; one request per block would mean one write per block");
-    }
-
-    [Test]
-    public async Task DownloadsAWholeFileFromOnePeer()
-    {
-        byte[] content = LessonTorrent.Content(10 * PieceLength + 1234);
-        var torrent = SampleTorrent(content);
-        await using var seeder = Seeder(torrent, content, holdUntil: 8);
-        byte[] downloaded = await DownloadAsync(torrent, seeder.EndPoint);
-        Assert.That(downloaded, Is.EqualTo(content),
-            "the whole file, every piece checked and written at its offset; the seeder answers only once 8 requests are waiting");
     }
 
     private static (DownloadState State, PeerRequests Peer, Bitfield All) OnePeer(int pieces)
