@@ -54,7 +54,6 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         {
             ListenPort = incoming?.EndPoint.Port,
         };
-        _loop.AddPeers(options.Peers);
         _verifier = new PieceVerifier(storage, Environment.ProcessorCount, async checkedPiece => await PostQuietlyAsync(checkedPiece));
         _connectionOptions = new PeerConnectionOptions
         {
@@ -158,6 +157,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         var token = _stop.Token;
         if (IsComplete)
             _completion.TrySetResult();
+        _events.Writer.TryWrite(new PeersFound(_options.Peers));   // --peer: dialled as soon as the loop runs
         _loopTask = Task.Run(RunLoopAsync);
         _tasks.Run(() => ClockAsync(token));
         if (_announcer is { } announcer)

@@ -58,10 +58,12 @@ internal sealed partial class TorrentLoop
         _rechokeSoon = true;
     }
 
-    /// <summary>Addresses from a tracker, PEX, the DHT or the user: dialled at the next tick if there is room.</summary>
+    /// <summary>Addresses from a tracker, PEX, the DHT or the user: dialled at once if there is room (not at the next tick).</summary>
     public void AddPeers(IEnumerable<IPEndPoint> endPoints)
     {
         foreach (var endPoint in endPoints)
             Pool.Add(endPoint);
+        if (!State.IsComplete || _options.DialWhenComplete)
+            DialMore();
     }
 }

@@ -80,7 +80,7 @@ internal sealed class LessonLoop
     public void CheckPieces()
     {
         foreach (var piece in Effects.TakeVerified())
-            Loop.OnPieceChecked(piece, SHA1.HashData(piece.Data).AsSpan().SequenceEqual(Torrent.PieceHash(piece.Index)));
+            Loop.OnPieceChecked(piece, SHA1.HashData(piece.ToArray()).AsSpan().SequenceEqual(Torrent.PieceHash(piece.Index)));
     }
 
     /// <summary>The commands decided for the peer since the last call.</summary>
