@@ -48,7 +48,7 @@ public static class SwarmCommand
         await using var swarm = await DemoSwarm.StartAsync(new DemoSwarmOptions { Size = 1 << 20, PieceLength = 256 * 1024, Seeders = seeders }, stop.Token);
         File.Copy(swarm.TorrentPath, torrentPath, overwrite: true);
         Console.WriteLine($"torrent: {torrentPath} ({swarm.Torrent.PieceCount} pieces of {swarm.Torrent.PieceLength} bytes, info hash {swarm.Torrent.InfoHash.Hex})");
-        Console.WriteLine($"tracker: {swarm.Tracker.HttpAnnounceUrl}");
+        Console.WriteLine($"tracker: {swarm.Tracker!.HttpAnnounceUrl}");   // a swarm without --dht has its tracker
         foreach (var seeder in swarm.Seeders)
             Console.WriteLine($"seeder: {seeder.ListenEndPoint}");
         Console.WriteLine("Ctrl-C stops the swarm.");
