@@ -72,7 +72,7 @@ internal sealed class PeerLink
                     message.Payload.CopyTo(copy);
                     message = message with { Payload = copy.AsMemory(0, message.Payload.Length) };
                 }
-                await events.WriteAsync(new MessageArrived(this, message, rented), ct);
+                await PostAsync(events, new MessageArrived(this, message, rented), rented, ct);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -87,6 +87,23 @@ internal sealed class PeerLink
         catch (ChannelClosedException)
         {
             // the engine has stopped
+        }
+    }
+
+    /// <summary>
+    /// Posts a message's event; if the engine stops first (the post is cancelled), its block goes back to
+    /// the pool here, since no loop will ever see it.
+    /// </summary>
+    private async ValueTask PostAsync(ChannelWriter<EngineEvent> events, MessageArrived arrived, byte[]? rented, CancellationToken ct)
+    {
+        try
+        {
+            await events.WriteAsync(arrived, ct);
+        }
+        catch when (rented is not null)
+        {
+            _blocks.Return(rented);
+            throw;
         }
     }
 
