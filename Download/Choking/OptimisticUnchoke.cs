@@ -30,7 +30,7 @@ public sealed class OptimisticUnchoke<TPeer>(ChokerSettings settings, Random ran
     /// </summary>
     public bool Choose(IReadOnlyList<ChokeCandidate<TPeer>> peers, IReadOnlyList<TPeer> regular, TimeSpan now, out TPeer chosen)
     {
-        // STUB: throw new NotImplementedException("Lesson 06 step 4 (optimistic): keep the current optimistic peer until settings.OptimisticInterval has passed (if it is still interested and not regular); otherwise draw with Draw from the interested peers outside regular, excluding the previous one if possible");
+        // STUB: throw new NotImplementedException("Lesson 06 step 4 (optimistic): BEP 3 optimistic unchoke: one interested peer outside the regular slots, kept for settings.OptimisticInterval, then rotated. Stuck? Lessons/06-Seeding/HINTS.md");
         // BEGIN SOLUTION
         var comparer = EqualityComparer<TPeer>.Default;
         var eligible = peers.Where(p => p.Interested && !regular.Contains(p.Peer)).ToList();
@@ -61,7 +61,7 @@ public sealed class OptimisticUnchoke<TPeer>(ChokerSettings settings, Random ran
     /// <summary>One peer drawn at random with the injected <see cref="Random"/>; new peers weigh <see cref="ChokerSettings.NewPeerWeight"/>, others 1.</summary>
     public TPeer Draw(IReadOnlyList<ChokeCandidate<TPeer>> pool)
     {
-        // STUB: throw new NotImplementedException("Lesson 06 step 4 (optimistic): draw one peer; weight settings.NewPeerWeight for peers connected less than settings.NewPeerAge, 1 for the others");
+        // STUB: throw new NotImplementedException("Lesson 06 step 4 (optimistic): BEP 3: newly connected peers are settings.NewPeerWeight times as likely to be drawn. Stuck? Lessons/06-Seeding/HINTS.md");
         // BEGIN SOLUTION
         int total = pool.Sum(Weight);
         int ticket = _random.Next(total);

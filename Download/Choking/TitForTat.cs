@@ -13,7 +13,7 @@ public static class TitForTat
     /// <summary>The peer unchokes us, yet has sent us no block for <see cref="ChokerSettings.SnubTimeout"/>.</summary>
     public static bool IsSnubbed<TPeer>(ChokeCandidate<TPeer> peer, ChokerSettings settings) where TPeer : notnull
     {
-        // STUB: throw new NotImplementedException("Lesson 06 step 2 (snubbing): a peer that does not choke us but sent no block for settings.SnubTimeout or longer is snubbing us");
+        // STUB: throw new NotImplementedException("Lesson 06 step 2 (snubbing): BEP 3 anti-snubbing: a peer that unchokes us yet sent no block for settings.SnubTimeout is snubbing us. Stuck? Lessons/06-Seeding/HINTS.md");
         // BEGIN SOLUTION
         return !peer.ChokesUs && peer.SinceLastBlock >= settings.SnubTimeout;
         // END SOLUTION
@@ -42,7 +42,7 @@ public static class TitForTat
         IReadOnlyList<ChokeCandidate<TPeer>> peers, bool seeding, IReadOnlySet<TPeer> current, ChokerSettings settings)
         where TPeer : notnull
     {
-        // STUB: throw new NotImplementedException("Lesson 06 step 3 (rechoke): choose up to settings.RegularSlots interested peers by Rate(peer, seeding), fastest first; skip snubbed peers unless seeding; on a tie prefer those in current");
+        // STUB: throw new NotImplementedException("Lesson 06 step 3 (rechoke): BEP 3 tit-for-tat: the regular slots go to the interested peers with the best Rate, no snubbing peer while downloading, ties kept by the current holders. Stuck? Lessons/06-Seeding/HINTS.md");
         // BEGIN SOLUTION
         return peers
             .Where(p => p.Interested && (seeding || !IsSnubbed(p, settings)))

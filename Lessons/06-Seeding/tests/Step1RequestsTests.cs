@@ -48,6 +48,11 @@ public class Step1RequestsTests
             "range: begin + length passes the end of the piece (a request covers one piece only)");
 
     [Test]
+    public void ARangeThatOverflowsAnIntIsStillPastTheEnd() =>
+        Assert.That(Judge(0, int.MaxValue - 100, Block), Is.EqualTo(RequestVerdict.Disconnect),
+            "range: begin + length is past the end even when it passes int.MaxValue: add them as long, or the sum wraps to a negative number");
+
+    [Test]
     public void TheLastPieceIsShorter()
     {
         Assert.That(Judge(3, 0, 1696), Is.EqualTo(RequestVerdict.Serve), "the last piece holds 100,000 - 3 x 32,768 = 1,696 bytes: all of it may be asked");

@@ -20,6 +20,6 @@ public static class RequestCheck
     /// </summary>
     public static RequestVerdict Judge(BlockRequest request, long pieceLength, long totalLength, bool havePiece, bool amChoking)
     {
-        throw new NotImplementedException("Lesson 06 step 1 (requests): Disconnect if the piece is outside the torrent, begin < 0, the length is not 1..16384, or begin + length passes the end of the piece (the last piece is shorter); Reject if amChoking or !havePiece; else Serve");
+        throw new NotImplementedException("Lesson 06 step 1 (requests): a request no honest client sends (outside the torrent or its piece, not 1..16 KiB) ends the connection; a fair one we choke or lack the piece of is rejected; the rest is served. Stuck? Lessons/06-Seeding/HINTS.md");
     }
 }
