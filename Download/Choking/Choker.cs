@@ -26,6 +26,12 @@ public sealed class Choker<TPeer> where TPeer : notnull
     /// <summary>One rechoke round over every connected peer; <paramref name="seeding"/>: we have every piece.</summary>
     public ChokeDecision<TPeer> Rechoke(IReadOnlyList<ChokeCandidate<TPeer>> peers, TimeSpan now, bool seeding)
     {
+        // Nobody wants anything from us (a download from seeders, most of the time): nobody to unchoke, nothing to rank.
+        if (!peers.Any(p => p.Interested))
+        {
+            _regular = [];
+            return new ChokeDecision<TPeer>([], default, false);
+        }
         // Equal rates are common (every new peer has rate 0): a shuffle makes the order among them random,
         // not the order the caller happens to list its peers in.
         var shuffled = peers.ToArray();

@@ -20,4 +20,10 @@ internal interface ILoopEffects
     void Failed(EngineException error);
 
     void Log(string line);
+
+    /// <summary>
+    /// Why the trackers gave us no peers, for the no-progress message: their last failure, or that they returned
+    /// none; null when no tracker is asked.
+    /// </summary>
+    string? TrackerTrouble => null;
 }

@@ -202,5 +202,7 @@ public sealed partial class TorrentEngine
         public void Failed(EngineException error) => engine._completion.TrySetException(error);
 
         public void Log(string line) => engine.Log(line);
+
+        public string? TrackerTrouble => engine._announcer is { } announcer ? announcer.LastError ?? "the trackers returned none" : null;
     }
 }

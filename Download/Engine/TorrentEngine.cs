@@ -68,8 +68,6 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         {
             _announcer = new TrackerAnnouncer(torrent, options.PeerId, Stats, () => ListenEndPoint?.Port ?? 6881,
                 peers => _events.Writer.WriteAsync(new PeersFound(peers), _stop.Token));
-            _loop.HasTrackers = true;
-            _loop.TrackerErrorSource = () => _announcer.LastError;
         }
         Publish();
     }

@@ -158,15 +158,8 @@ internal sealed partial class TorrentLoop
             return;
         _lastProgressTicks = now;
         string why = Pool.Count == 0
-            ? "no peers found" + (TrackerError is { } error ? $" ({error})" : HasTrackers ? " (the trackers returned none)" : "")
+            ? "no peers found" + (_effects.TrackerTrouble is { } trouble ? $" ({trouble})" : "")
             : $"{Pool.Count} peer{(Pool.Count == 1 ? "" : "s")} known, {_peers.Count} connected, none sending data";
         _effects.Failed(new EngineException($"no progress for {limit.TotalSeconds:0} s: {why}"));
     }
-
-    /// <summary>Whether trackers are asked for peers, and their last failure (for the no-progress message).</summary>
-    public bool HasTrackers { get; set; }
-
-    public Func<string?> TrackerErrorSource { get; set; } = () => null;
-
-    private string? TrackerError => TrackerErrorSource();
 }

@@ -16,7 +16,10 @@
 //                                                           rest as compiled assemblies (no solution source)
 //   dotnet run --project Lessons/tools -- mutants NN-Stage [results-folder]
 //                                                           every lazy variant in Lessons/NN-Stage/MUTANTS.md is caught
-//                                                           by its tests (run on scratch/; used by .ci/lessons)
+//                                                           by its tests (run on scratch/)
+//   dotnet run --project Lessons/tools -- mutants NN-Stage <results-folder> --sample N <seed>
+//                                                           only N of them, drawn by <seed> (CI: the commit id, so
+//                                                           each landing checks others; used by .ci/lessons)
 // The marker syntax is described in Markers.cs and in Lessons/README.md.
 using MeTorrent.Lessons.Tool;
 
@@ -69,6 +72,8 @@ namespace MeTorrent.Lessons.Tool
                     ["release", var folder] => Release.Write(root, folder),
                     ["mutants", var lesson] => Mutants.Run(root, LessonInfo.Find(root, lesson), Path.Combine(root, ".ci", "out", "mutants")),
                     ["mutants", var lesson, var results] => Mutants.Run(root, LessonInfo.Find(root, lesson), Path.GetFullPath(results)),
+                    ["mutants", var lesson, var results, "--sample", var count, var seed] when int.TryParse(count, out int n) && n > 0 =>
+                        Mutants.Run(root, LessonInfo.Find(root, lesson), Path.GetFullPath(results), new MutantSample(n, seed)),
                     _ => Usage(),
                 };
             }
@@ -96,7 +101,7 @@ namespace MeTorrent.Lessons.Tool
 
         private static int Usage()
         {
-            Console.Error.WriteLine("usage: dotnet run --project Lessons/tools -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN-Stage> | api <NN-Stage> | fill <NN-Stage> [folder] | release <folder> | mutants <NN-Stage> [results-folder]");
+            Console.Error.WriteLine("usage: dotnet run --project Lessons/tools -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN-Stage> | api <NN-Stage> | fill <NN-Stage> [folder] | release <folder> | mutants <NN-Stage> [results-folder [--sample N seed]]");
             return 2;
         }
 

@@ -17,13 +17,10 @@ public static class Release
         string target = Path.GetFullPath(folder);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             throw new MarkerException($"{target} is not empty: give release a new or empty folder");
-        // Two lessons that write parts of one reference project (05 and 06 both write Download/) cannot both be
-        // released: each one's provided files would hold the other's solution. The first is released, the later
-        // one is named as not released.
-        var all = LessonInfo.All(root);
-        var lessons = all.GroupBy(l => l.ReferenceProject).Select(g => g.First()).ToList();
-        foreach (var skipped in all.Except(lessons))
-            Console.WriteLine($"not released: {skipped.Folder} writes part of {skipped.ReferenceProject}, as an earlier lesson does");
+        // Lessons that write parts of one reference project (05, 06 and 09 all write Download/) are each released:
+        // a lesson compiles the others' files of its project from their src/ (the student's own copies), never
+        // from the reference, whose source would be their solution (WriteLesson).
+        var lessons = LessonInfo.All(root);
         string lib = Path.Combine(target, "lib");
         Directory.CreateDirectory(lib);
 
@@ -53,14 +50,14 @@ public static class Release
         WriteCli(root, Path.Combine(lessonsDir, "cli"));
 
         foreach (var lesson in lessons)
-            WriteLesson(root, lesson, Path.Combine(lessonsDir, lesson.Folder));
+            WriteLesson(root, lesson, lessons, Path.Combine(lessonsDir, lesson.Folder));
 
         int leaks = CheckNoSolutions(root, target, lessons);
         Console.WriteLine($"released {lessons.Count} lessons to {target}: lib/ holds {Directory.GetFiles(lib).Length} compiled assemblies");
         return leaks == 0 ? 0 : 1;
     }
 
-    private static void WriteLesson(string root, LessonInfo lesson, string dir)
+    private static void WriteLesson(string root, LessonInfo lesson, IReadOnlyList<LessonInfo> lessons, string dir)
     {
         Directory.CreateDirectory(dir);
         foreach (string text in new[] { "README.md", "HINTS.md" })
@@ -73,14 +70,22 @@ public static class Release
         foreach (string file in studentFiles)
             CopyTo(Path.Combine(lesson.Directory, lesson.StudentFolder, file), Path.Combine(src, file));
         var earlier = Closure(root, lesson.ReferenceProject).Skip(1).ToList(); // the stages this one builds on
-        File.WriteAllText(Path.Combine(dir, lesson.StudentProject), StudentProject(File.ReadAllText(Path.Combine(lesson.Directory, lesson.StudentProject)), earlier));
+        // The files other lessons of this project write: from those lessons' src/ (their stubs until the student writes them).
+        var siblings = lessons.Where(l => l != lesson && l.ReferenceProject == lesson.ReferenceProject)
+            .SelectMany(l => l.StudentFiles().Select(file => (Lesson: l, File: file)))
+            .Where(s => !studentFiles.Contains(s.File))
+            .ToList();
+        File.WriteAllText(Path.Combine(dir, lesson.StudentProject),
+            StudentProject(File.ReadAllText(Path.Combine(lesson.Directory, lesson.StudentProject)), earlier, lesson, siblings));
 
         // provided/: the stage's files without markers, compiled with the student's (same assembly).
         string reference = Path.Combine(root, lesson.ReferenceFolder);
+        var written = siblings.Select(s => s.File).ToHashSet(StringComparer.Ordinal);
         foreach (string file in Directory.EnumerateFiles(reference, "*.cs", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(reference, file).Replace('\\', '/');
-            if (relative.StartsWith("bin/", StringComparison.Ordinal) || relative.StartsWith("obj/", StringComparison.Ordinal) || studentFiles.Contains(relative))
+            if (relative.StartsWith("bin/", StringComparison.Ordinal) || relative.StartsWith("obj/", StringComparison.Ordinal)
+                || studentFiles.Contains(relative) || written.Contains(relative))
                 continue;
             CopyProvided(file, Path.Combine(dir, "provided", relative));
         }
@@ -112,10 +117,7 @@ public static class Release
             """);
     }
 
-    /// <summary>
-    /// A provided file, without lesson markers: a file another (unreleased) lesson writes keeps its code, which this
-    /// lesson needs, but none of the markers that would make it a lesson's solution.
-    /// </summary>
+    /// <summary>A provided file, without lesson markers (a file with no solution in it; markers would only be noise).</summary>
     private static void CopyProvided(string from, string to)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(to)!);
@@ -142,9 +144,21 @@ public static class Release
         return names;
     }
 
-    /// <summary>The student's project, with each reference project it names replaced by the compiled assemblies.</summary>
-    private static string StudentProject(string project, IReadOnlyList<string> earlier)
+    /// <summary>
+    /// The student's project, with each reference project it names replaced by the compiled assemblies, and the files
+    /// that the other lessons of the same project write compiled from those lessons' src/ folders.
+    /// </summary>
+    private static string StudentProject(string project, IReadOnlyList<string> earlier, LessonInfo lesson, IReadOnlyList<(LessonInfo Lesson, string File)> siblings)
     {
+        if (siblings.Count > 0)
+        {
+            string up = string.Concat(Enumerable.Repeat("../", lesson.StudentFolder.Split('/').Length));
+            var links = string.Concat(siblings.Select(s =>
+                $"\n    <Compile Include=\"$(MSBuildThisFileDirectory){up}../{s.Lesson.Folder}/{s.Lesson.StudentFolder}/{s.File}\" Link=\"lesson{s.Lesson.Number}/{s.File}\" />"));
+            string comment = $"\n    <!-- Written in lesson{(siblings.Select(s => s.Lesson).Distinct().Count() > 1 ? "s" : "")} " +
+                $"{string.Join(", ", siblings.Select(s => s.Lesson.Folder).Distinct())} (same stage): your code there, stubs until you write it. -->";
+            project = project.Replace("</Project>", $"  <ItemGroup>{comment}{links}\n  </ItemGroup>\n</Project>");
+        }
         project = Regex.Replace(project, @"\s*<LessonReferenceDir>.*?</LessonReferenceDir>", "");
         var references = string.Concat(earlier.Select(name =>
             $"\n    <Reference Include=\"{name}\" Condition=\"'$(OwnLessons)' != 'true'\"><HintPath>$(MSBuildThisFileDirectory)../../../lib/{name}.dll</HintPath></Reference>"));
@@ -204,7 +218,8 @@ public static class Release
         dotnet run --project Lessons/cli -p:Lesson=01-Bencode -- decode d3:foo3:bare   # your code in the real CLI
         ```
 
-        Lessons: {string.Join(", ", lessons.Select(l => l.Folder))}. Each lesson stands alone; the last section of
+        Lessons: {string.Join(", ", lessons.Select(l => l.Folder))}. Each lesson stands alone, except that lessons
+        writing parts of one stage build on each other in order (lesson 06's `seed` runs your lesson 05 engine); the last section of
         each lesson text, "Run it", runs your code through the `metorrent` command. More: `Lessons/README.md`.
 
         """;
