@@ -90,15 +90,17 @@ public class Step4LookupTests
                 most = Math.Max(most, now);
             if (now >= Lookup.Alpha)
                 threeAtOnce.TrySetResult();
-            // The first queries wait (2 s at most) until 3 are in flight together; after that none waits.
+            // The first queries wait (2 s at most) until 3 are in flight together; after that each takes 10 ms,
+            // long enough for a lookup that does not hold back to start a fourth meanwhile.
             await Task.WhenAny(threeAtOnce.Task, Task.Delay(TimeSpan.FromSeconds(2), ct));
             threeAtOnce.TrySetResult();
+            await Task.Delay(10, ct);
             Interlocked.Decrement(ref inFlight);
             return _network.Answer(target, to);
         }, new DhtLimits());
         var result = await RunAsync(lookup, _network.StartFrom(_network.Nodes[0], target));
         Assert.That(most, Is.EqualTo(Lookup.Alpha),
-            Rule + $"BEP 5 / Kademlia: alpha = 3 queries in flight at once — not one at a time (slow), not more (a flood): at most {most} were");
+            Rule + $"BEP 5 / Kademlia: alpha = 3 queries in flight at once — not one at a time (slow), not more (a flood): {most} were in flight at once");
         Assert.That(result.Closest.Select(c => c.Node.Id), Is.EqualTo(_network.TrueClosest(target)), Rule + "and it still converges");
     }
 
