@@ -70,11 +70,11 @@ public sealed class RoutingTable
                 return AddOutcome.Updated;
             }
             RemoveEndPoint(contact); // the same address under another id: the node restarted with a new id
-            var outcome = TryAdd(contact, now, out var into);
+            var outcome = TryAdd(contact, now, out var destination);
             if (outcome == AddOutcome.BucketFull)
-                outcome = MakeRoom(into, contact, now, out toPing);
+                outcome = MakeRoom(destination, contact, now, out toPing);
             if (outcome != AddOutcome.BucketFull)
-                into.LastChanged = now;
+                destination.LastChanged = now;
             return outcome;
         }
     }
