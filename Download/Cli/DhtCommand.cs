@@ -18,14 +18,14 @@ public sealed class DhtCommand : ICommand, IHasOptions
     public string Summary => "the DHT (BEP 5): ping a node, find peers without a tracker, run a node";
     public string Help => """
         Usage: metorrent dht ping <ip:port>
-               metorrent dht get_peers <info-hash | magnet-link> --dht-bootstrap host:port [--timeout S] [--quiet]
+               metorrent dht get_peers <info-hash | magnet-link | file.torrent> --dht-bootstrap host:port [--timeout S] [--quiet]
                metorrent dht node [--port N] [--address IP] [--dht-bootstrap host:port] [--interval S]
                                   [--announce <info-hash> [--peer-port N]]
 
         ping       asks one DHT node for its id: prints "Node ID: <40 hex>".
         get_peers  joins the DHT through the bootstrap nodes (and the nodes saved by an earlier run),
-                   then looks up the peers of the info hash (40 hex digits, or a magnet link's
-                   urn:btih, quoted): prints each peer as it
+                   then looks up the peers of the info hash (40 hex digits, a magnet link's
+                   urn:btih, quoted, or a .torrent file's): prints each peer as it
                    arrives ("peer ip:port") and each node the lookup asks ("hop N ...").
                    With --quiet: only the peers, one ip:port a line.
         node       runs a DHT node that answers others until Ctrl-C (exit 130), printing its routing
@@ -180,7 +180,9 @@ public sealed class DhtCommand : ICommand, IHasOptions
             return id;
         if (MagnetLink.LooksLikeMagnet(text))
             return new NodeId(MagnetInput.Parse(text).InfoHash.Bytes);
-        throw new UserError($"\"{text}\" is not an info hash (40 hex digits)");
+        if (File.Exists(text))
+            return new NodeId(InputFiles.ReadTorrent(text).InfoHash.Bytes);
+        throw new UserError($"\"{text}\" is not an info hash (40 hex digits), a magnet link or a .torrent file");
     }
 
     private static IPAddress Address(CommandLine args)

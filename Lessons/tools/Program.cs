@@ -52,6 +52,7 @@ namespace MeTorrent.Lessons.Tool
             new("05-Download", "Download"),
             new("06-Seeding", "Download"),
             new("07-Magnet", "Peer"),
+            new("10-Dht", "Tracker"),
         ];
 
         public static int Run(string[] args)

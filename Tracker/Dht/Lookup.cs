@@ -50,38 +50,10 @@ public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, T
         foreach (var contact in start)
             Offer(contact, hop: 1);
         var inFlight = new List<Task<(Candidate Asked, LookupReply? Reply)>>();
-        int queried = 0;
+        int queried;
         try
         {
-            while (true)
-            {
-                while (inFlight.Count < Alpha && NextToAsk() is { } next)
-                {
-                    next.State = State.InFlight;
-                    inFlight.Add(AskAsync(next, ct));
-                    queried++;
-                }
-                if (inFlight.Count == 0)
-                    break;
-                var done = await Task.WhenAny(inFlight);
-                inFlight.Remove(done);
-                var (asked, reply) = await done;
-                if (reply is null || reply.ResponderId != asked.Contact.Id)
-                {
-                    // Silent, or not the node we were told of: out of the running (its slot is freed).
-                    _candidates.Remove(asked);
-                    onStep?.Invoke(new LookupStep(asked.Hop, asked.Contact, null));
-                    // Whoever does answer at that address is a node in its own right, under its real id.
-                    if (reply is not null)
-                        Offer(new NodeContact(reply.ResponderId, asked.Contact.EndPoint), asked.Hop);
-                    continue;
-                }
-                asked.State = State.Answered;
-                asked.Token = reply.Token;
-                foreach (var node in reply.Nodes)
-                    Offer(node, asked.Hop + 1);
-                onStep?.Invoke(new LookupStep(asked.Hop, asked.Contact, reply));
-            }
+            queried = await AskUntilTheClosestAnsweredAsync(inFlight, onStep, ct);
         }
         finally
         {
@@ -89,11 +61,59 @@ public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, T
             foreach (var task in inFlight)
                 _ = task.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
         }
-        var closest = _candidates.Where(c => c.State == State.Answered).Take(RoutingTable.K).ToList();
+        var answered = _candidates.Where(c => c.State == State.Answered).ToList();
         return new LookupResult(
-            closest.Select(c => new ClosestNode(c.Contact, c.Token)).ToList(),
+            answered.Take(RoutingTable.K).Select(c => new ClosestNode(c.Contact, c.Token)).ToList(),
             queried,
-            _candidates.Where(c => c.State == State.Answered).Select(c => c.Hop).DefaultIfEmpty(0).Max());
+            answered.Select(c => c.Hop).DefaultIfEmpty(0).Max());
+    }
+
+    /// <summary>The lookup's loop: queries to the closest nodes not yet asked, their answers merged in. Returns how many were asked.</summary>
+    // LESSON 10-dht.lookup: keep up to Alpha queries in flight to NextToAsk(); as each finishes, Accept it and Offer the nodes it named (one hop further); done when none is in flight and none is left to ask.
+    private async Task<int> AskUntilTheClosestAnsweredAsync(List<Task<(Candidate Asked, LookupReply? Reply)>> inFlight, Action<LookupStep>? onStep, CancellationToken ct)
+    {
+        // STUB: throw new NotImplementedException("Lesson 10 step 4 (lookup): BEP 5: ask the closest nodes you know that you have not asked yet, Alpha = 3 at a time; every answer names closer nodes to ask; the lookup ends when the 8 closest nodes still in the running have all answered. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
+        int queried = 0;
+        while (true)
+        {
+            while (inFlight.Count < Alpha && NextToAsk() is { } next)
+            {
+                next.State = State.InFlight;
+                inFlight.Add(AskAsync(next, ct));
+                queried++;
+            }
+            if (inFlight.Count == 0)
+                return queried;
+            var done = await Task.WhenAny(inFlight);
+            inFlight.Remove(done);
+            var (asked, reply) = await done;
+            if (Accept(asked, reply, onStep) is { } answer)
+                foreach (var node in answer.Nodes)
+                    Offer(node, asked.Hop + 1);
+        }
+        // END SOLUTION
+    }
+
+    /// <summary>
+    /// One finished query: the reply if the node answered as itself (it is marked answered and keeps its
+    /// token), or null — silent, or not the node we were told of — and it is out of the running.
+    /// </summary>
+    private LookupReply? Accept(Candidate asked, LookupReply? reply, Action<LookupStep>? onStep)
+    {
+        onStep?.Invoke(new LookupStep(asked.Hop, asked.Contact, reply is not null && reply.ResponderId == asked.Contact.Id ? reply : null));
+        if (reply is null || reply.ResponderId != asked.Contact.Id)
+        {
+            // Silent, or not the node we were told of: out of the running (its slot is freed).
+            _candidates.Remove(asked);
+            // Whoever does answer at that address is a node in its own right, under its real id.
+            if (reply is not null)
+                Offer(new NodeContact(reply.ResponderId, asked.Contact.EndPoint), asked.Hop);
+            return null;
+        }
+        asked.State = State.Answered;
+        asked.Token = reply.Token;
+        return reply;
     }
 
     private async Task<(Candidate, LookupReply?)> AskAsync(Candidate candidate, CancellationToken ct)
@@ -109,27 +129,46 @@ public sealed class Lookup(NodeId target, Func<NodeContact, CancellationToken, T
     }
 
     /// <summary>The closest node not yet asked, if it is among the K closest still in the running.</summary>
+    // LESSON 10-dht.lookup: the closest candidate not asked yet — but only from the K closest candidates: once those have all answered, nobody is left to ask.
     private Candidate? NextToAsk()
     {
+        // STUB: throw new NotImplementedException("Lesson 10 step 4 (lookup): the next node to ask is the closest one not asked yet among the 8 closest candidates; none when those 8 have all been asked. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
         foreach (var candidate in _candidates.Take(RoutingTable.K))
             if (candidate.State == State.Fresh)
                 return candidate;
         return null;
+        // END SOLUTION
     }
 
+    /// <summary>A node someone named: a candidate, unless its address is impossible or its id was offered before.</summary>
     private void Offer(NodeContact contact, int hop)
     {
-        if (!NodeContact.IsUsable(contact.EndPoint) || !_seenIds.Add(contact.Id))
-            return;
-        var candidate = new Candidate(contact, hop);
+        if (NodeContact.IsUsable(contact.EndPoint) && AddCandidate(contact, hop))
+            DropTheFarthestBeyondTheLimit();
+    }
+
+    /// <summary>False if the id was offered before (even if that node has failed since).</summary>
+    // LESSON 10-dht.lookup: each id once only (remember it in _seenIds, even after it fails); _candidates stays sorted, closest to the target first.
+    private bool AddCandidate(NodeContact contact, int hop)
+    {
+        // STUB: throw new NotImplementedException("Lesson 10 step 4 (lookup): a node named by several answers is one candidate, asked at most once; the candidates stay in order of XOR distance to the target, closest first. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
+        if (!_seenIds.Add(contact.Id))
+            return false;
         int index = _candidates.FindIndex(c => target.CompareDistance(contact.Id, c.Contact.Id) < 0);
-        _candidates.Insert(index < 0 ? _candidates.Count : index, candidate);
-        if (_candidates.Count > limits.MaxLookupCandidates)
-        {
-            // Drop the farthest candidate that is not in flight (its answer is still awaited).
-            int drop = _candidates.FindLastIndex(c => c.State != State.InFlight);
-            if (drop >= 0)
-                _candidates.RemoveAt(drop);
-        }
+        _candidates.Insert(index < 0 ? _candidates.Count : index, new Candidate(contact, hop));
+        return true;
+        // END SOLUTION
+    }
+
+    /// <summary>Candidates are bounded: the farthest that is not in flight goes (its answer is still awaited).</summary>
+    private void DropTheFarthestBeyondTheLimit()
+    {
+        if (_candidates.Count <= limits.MaxLookupCandidates)
+            return;
+        int drop = _candidates.FindLastIndex(c => c.State != State.InFlight);
+        if (drop >= 0)
+            _candidates.RemoveAt(drop);
     }
 }

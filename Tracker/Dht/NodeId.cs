@@ -55,25 +55,43 @@ public readonly struct NodeId : IEquatable<NodeId>
     }
 
     /// <summary>The XOR metric of Kademlia: d(a, b) = a XOR b.</summary>
-    public NodeId DistanceTo(NodeId other) => new(_high ^ other._high, _middle ^ other._middle, _low ^ other._low);
+    // LESSON 10-dht.distance: the distance between two ids is their XOR, bit by bit.
+    public NodeId DistanceTo(NodeId other)
+    {
+        // STUB: throw new NotImplementedException("Lesson 10 step 1 (distance): BEP 5: distance(A, B) = |A xor B|, the two ids XORed bit by bit. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
+        return new(_high ^ other._high, _middle ^ other._middle, _low ^ other._low);
+        // END SOLUTION
+    }
 
     /// <summary>How many leading bits the two ids share (160 when equal): the index of the bucket a node belongs to.</summary>
+    // LESSON 10-dht.distance: the leading zero bits of the distance, counted from the first byte's high bit.
     public int CommonPrefixLength(NodeId other)
     {
+        // STUB: throw new NotImplementedException("Lesson 10 step 1 (distance): the number of leading bits two ids share, from the most significant bit of the first byte: 0 to 160. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
         var d = DistanceTo(other);
         if (d._high != 0) return System.Numerics.BitOperations.LeadingZeroCount(d._high);
         if (d._middle != 0) return 64 + System.Numerics.BitOperations.LeadingZeroCount(d._middle);
         if (d._low != 0) return 128 + System.Numerics.BitOperations.LeadingZeroCount(d._low);
         return Bits;
+        // END SOLUTION
     }
 
     /// <summary>Negative if <paramref name="a"/> is closer to this id than <paramref name="b"/> is, 0 if as close.</summary>
     public int CompareDistance(NodeId a, NodeId b) => DistanceTo(a).CompareTo(DistanceTo(b));
 
-    private int CompareTo(NodeId other) =>
-        _high != other._high ? _high.CompareTo(other._high)
-        : _middle != other._middle ? _middle.CompareTo(other._middle)
-        : _low.CompareTo(other._low);
+    /// <summary>Orders ids as unsigned 160-bit big-endian numbers: the first byte weighs most.</summary>
+    // LESSON 10-dht.distance: compare as one unsigned 160-bit number: the most significant word first, unsigned.
+    private int CompareTo(NodeId other)
+    {
+        // STUB: throw new NotImplementedException("Lesson 10 step 1 (distance): BEP 5: distances are compared as unsigned integers — the first byte is the most significant, and 0x80 is larger than 0x7f. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
+        return _high != other._high ? _high.CompareTo(other._high)
+            : _middle != other._middle ? _middle.CompareTo(other._middle)
+            : _low.CompareTo(other._low);
+        // END SOLUTION
+    }
 
     /// <summary>
     /// A random id that shares exactly <paramref name="prefixLength"/> leading bits with this one: a target

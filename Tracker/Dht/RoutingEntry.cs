@@ -20,8 +20,16 @@ public sealed class RoutingEntry(NodeContact contact, DateTimeOffset firstRespon
     /// <summary>When we last heard from the node in any way (for "least recently seen").</summary>
     public DateTimeOffset LastSeen => LastResponse > LastQueryFromIt ? LastResponse : LastQueryFromIt;
 
-    public NodeState StateAt(DateTimeOffset now) =>
-        FailedQueries >= RoutingTable.FailuresBeforeBad ? NodeState.Bad
-        : now - LastResponse < GoodFor || now - LastQueryFromIt < GoodFor ? NodeState.Good
-        : NodeState.Questionable;
+    // LESSON 10-dht.node-states: bad after FailuresBeforeBad failures in a row; good if it answered, or queried us, within GoodFor; else questionable.
+    public NodeState StateAt(DateTimeOffset now)
+    {
+        // STUB: throw new NotImplementedException("Lesson 10 step 2 (node states): BEP 5: a node is good if it answered us in the last 15 minutes, or queried us in the last 15 minutes (having answered before); questionable after 15 minutes of silence; bad once it failed to answer several queries in a row. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
+        if (FailedQueries >= RoutingTable.FailuresBeforeBad)
+            return NodeState.Bad;
+        if (now - LastResponse < GoodFor || now - LastQueryFromIt < GoodFor)
+            return NodeState.Good;
+        return NodeState.Questionable;
+        // END SOLUTION
+    }
 }

@@ -57,7 +57,7 @@ public sealed class RoutingTable
         var now = _time.GetUtcNow();
         lock (_lock)
         {
-            var (bucket, index) = Find(contact.Id);
+            var (bucket, _) = Find(contact.Id);
             if (bucket.Entries.FirstOrDefault(e => e.Contact.Id == contact.Id) is { } known)
             {
                 if (!known.Contact.EndPoint.Equals(contact.EndPoint) && known.StateAt(now) != NodeState.Bad)
@@ -69,27 +69,51 @@ public sealed class RoutingTable
                 return AddOutcome.Updated;
             }
             RemoveEndPoint(contact); // the same address under another id: the node restarted with a new id
-            while (bucket.Entries.Count >= K && index == _buckets.Count - 1 && _buckets.Count < NodeId.Bits)
-            {
-                Split(now);
-                (bucket, index) = Find(contact.Id);
-            }
-            if (bucket.Entries.Count < K)
-            {
-                bucket.Entries.Add(new RoutingEntry(contact, now));
-                bucket.LastChanged = now;
-                return AddOutcome.Added;
-            }
-            if (bucket.Entries.FirstOrDefault(e => e.StateAt(now) == NodeState.Bad) is { } bad)
-            {
-                bucket.Entries.Remove(bad);
-                bucket.Entries.Add(new RoutingEntry(contact, now));
-                bucket.LastChanged = now;
-                return AddOutcome.Replaced;
-            }
-            toPing = bucket.Entries.Where(e => e.StateAt(now) == NodeState.Questionable).MinBy(e => e.LastSeen)?.Contact;
-            return AddOutcome.BucketFull;
+            var outcome = TryAdd(contact, now, out var destination);
+            if (outcome == AddOutcome.BucketFull)
+                outcome = MakeRoom(destination, contact, now, out toPing);
+            if (outcome != AddOutcome.BucketFull)
+                destination.LastChanged = now;
+            return outcome;
         }
+    }
+
+    /// <summary>A newcomer into its bucket, splitting the bucket around our id as often as it takes: Added, or BucketFull.</summary>
+    // LESSON 10-dht.buckets: into the bucket its id falls in; a full bucket that holds our own id splits first (again, if need be); at most K a bucket.
+    private AddOutcome TryAdd(NodeContact contact, DateTimeOffset now, out Bucket bucket)
+    {
+        // STUB: throw new NotImplementedException("Lesson 10 step 3 (buckets): BEP 5: a bucket holds at most K = 8 nodes; when a full bucket's range includes our own node id, it splits in two and the newcomer tries again; any other full bucket stays as it is. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
+        int index;
+        (bucket, index) = Find(contact.Id);
+        while (bucket.Entries.Count >= K && index == _buckets.Count - 1 && _buckets.Count < NodeId.Bits)
+        {
+            Split(now);
+            (bucket, index) = Find(contact.Id);
+        }
+        if (bucket.Entries.Count >= K)
+            return AddOutcome.BucketFull;
+        bucket.Entries.Add(new RoutingEntry(contact, now));
+        return AddOutcome.Added;
+        // END SOLUTION
+    }
+
+    /// <summary>A full bucket and a newcomer: Replaced (a bad node made way), or BucketFull (and maybe a node to ping).</summary>
+    // LESSON 10-dht.buckets: a bad node gives its place to the newcomer; with none, name the least recently seen questionable node to ping.
+    private static AddOutcome MakeRoom(Bucket bucket, NodeContact newcomer, DateTimeOffset now, out NodeContact? toPing)
+    {
+        // STUB: throw new NotImplementedException("Lesson 10 step 3 (buckets): BEP 5: in a full bucket a bad node is replaced by the newcomer; if there is none, the questionable node seen least recently is pinged first, and good nodes are never replaced. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
+        toPing = null;
+        if (bucket.Entries.FirstOrDefault(e => e.StateAt(now) == NodeState.Bad) is { } bad)
+        {
+            bucket.Entries.Remove(bad);
+            bucket.Entries.Add(new RoutingEntry(newcomer, now));
+            return AddOutcome.Replaced;
+        }
+        toPing = bucket.Entries.Where(e => e.StateAt(now) == NodeState.Questionable).MinBy(e => e.LastSeen)?.Contact;
+        return AddOutcome.BucketFull;
+        // END SOLUTION
     }
 
     /// <summary>A node queried us: if it is in the table it stays good (BEP 5). False if it is not in the table.</summary>
@@ -174,20 +198,29 @@ public sealed class RoutingTable
         }
     }
 
+    /// <summary>The bucket that holds (or would hold) <paramref name="id"/>, and its index.</summary>
+    // LESSON 10-dht.buckets: bucket i holds the ids that share exactly i leading bits with ours; the last bucket also holds every id closer still.
     private (Bucket Bucket, int Index) Find(NodeId id)
     {
+        // STUB: throw new NotImplementedException("Lesson 10 step 3 (buckets): bucket i holds the nodes whose ids share exactly i leading bits with our own id; the last bucket, the one around our id, holds every node closer than that too. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
         int index = Math.Min(Self.CommonPrefixLength(id), _buckets.Count - 1);
         return (_buckets[index], index);
+        // END SOLUTION
     }
 
     /// <summary>The last bucket (the one around our id) gives its nodes closer than its index to a new last bucket.</summary>
+    // LESSON 10-dht.buckets: the last bucket keeps the nodes that share exactly its index's leading bits with us; the closer ones move to a new last bucket.
     private void Split(DateTimeOffset now)
     {
+        // STUB: throw new NotImplementedException("Lesson 10 step 3 (buckets): splitting the last bucket (the one around our id) makes two: the nodes sharing exactly its index's leading bits with us stay, the closer ones move to a new last bucket. Stuck? Lessons/10-Dht/HINTS.md");
+        // BEGIN SOLUTION
         int last = _buckets.Count - 1;
         var closer = new Bucket(now);
         closer.Entries.AddRange(_buckets[last].Entries.Where(e => Self.CommonPrefixLength(e.Contact.Id) > last));
         _buckets[last].Entries.RemoveAll(closer.Entries.Contains);
         _buckets.Add(closer);
+        // END SOLUTION
     }
 
     private void RemoveEndPoint(NodeContact contact)

@@ -114,6 +114,24 @@ public class DhtCommandTests
     }
 
     [Test]
+    public async Task GetPeersTakesATorrentFile()
+    {
+        var (entry, _) = await SmallDhtAsync();
+        string data = Path.Combine(_dir, "data.bin");
+        File.WriteAllBytes(data, new byte[1000]);
+        byte[] torrent = new MeTorrent.Metainfo.TorrentBuilder(data) { PieceLength = 16384 }.Build();
+        string torrentPath = Path.Combine(_dir, "data.torrent");
+        File.WriteAllBytes(torrentPath, torrent);
+        var infoHash = new NodeId(MeTorrent.Metainfo.Torrent.Parse(torrent).InfoHash.Bytes);
+        Assert.That(await _nodes[3].AnnounceAsync(infoHash, 51414, Deadline()), Is.Positive);
+
+        var result = await CliRunner.RunAsync("dht", "get_peers", torrentPath, "--quiet", "--dht-bootstrap", entry.LocalEndPoint.ToString(),
+            "--address", "127.0.0.1", "--dht-nodes", SavedNodesFile);
+        Assert.That(result.ExitCode, Is.Zero, result.Errors);
+        Assert.That(result.Output, Is.EqualTo("127.0.0.1:51414\n"), "the .torrent file's info hash is looked up");
+    }
+
+    [Test]
     public async Task ADamagedSavedNodesFileIsReportedAndIgnored()
     {
         var (entry, infoHash) = await SmallDhtAsync();
