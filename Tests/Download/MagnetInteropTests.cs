@@ -12,24 +12,9 @@ namespace MeTorrent.Tests.Download;
 /// </summary>
 [TestFixture, Stage(5), Interop]
 [NonParallelizable] // each test starts two or three programs; the machine has few cores
-public sealed class MagnetInteropTests
+public sealed class MagnetInteropTests : WorkFolderTest
 {
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromSeconds(120);
-    private string _work = "";
-
-    [SetUp]
-    public void CreateWorkDirectory()
-    {
-        _work = Path.Combine(Path.GetTempPath(), $"metorrent-magnet-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_work);
-    }
-
-    [TearDown]
-    public void DeleteWorkDirectory()
-    {
-        if (Directory.Exists(_work))
-            Directory.Delete(_work, recursive: true);
-    }
 
     [Test]
     public void FromLibtorrentThroughATracker() =>
@@ -49,9 +34,9 @@ public sealed class MagnetInteropTests
 
     private void Download(Func<NetworkNamespace, RealClientPayload, Seeder> startSeeder, bool throughTracker)
     {
-        var payload = RealClientPayload.Create(_work);
+        var payload = RealClientPayload.Create(Work);
         var torrent = Torrent.Load(payload.TorrentPath);
-        string outDirectory = Path.Combine(_work, "out");
+        string outDirectory = Path.Combine(Work, "out");
         using var ns = NetworkNamespace.Create();
         using var tracker = throughTracker ? OpenTracker.Start(ns, [torrent.InfoHash]) : null;
         using var seeder = startSeeder(ns, payload);

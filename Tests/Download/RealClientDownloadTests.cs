@@ -11,24 +11,9 @@ namespace MeTorrent.Tests.Download;
 /// </summary>
 [TestFixture, Stage(5), Interop]
 [NonParallelizable] // each test starts two clients; the machine has few cores
-public sealed class RealClientDownloadTests
+public sealed class RealClientDownloadTests : WorkFolderTest
 {
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromSeconds(90);
-    private string _work = "";
-
-    [SetUp]
-    public void CreateWorkDirectory()
-    {
-        _work = Path.Combine(Path.GetTempPath(), $"metorrent-realclient-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_work);
-    }
-
-    [TearDown]
-    public void DeleteWorkDirectory()
-    {
-        if (Directory.Exists(_work))
-            Directory.Delete(_work, recursive: true);
-    }
 
     [Test]
     public void DownloadsEveryFileFromLibtorrent() =>
@@ -48,9 +33,9 @@ public sealed class RealClientDownloadTests
 
     private void DownloadFrom(Func<NetworkNamespace, RealClientPayload, Seeder> startSeeder)
     {
-        var payload = RealClientPayload.Create(_work);
+        var payload = RealClientPayload.Create(Work);
         // -o names the folder that receives a multi-file torrent's files directly.
-        string outDirectory = Path.Combine(_work, "out");
+        string outDirectory = Path.Combine(Work, "out");
         using var ns = NetworkNamespace.Create();
         using var seeder = startSeeder(ns, payload);
 

@@ -11,25 +11,10 @@ namespace MeTorrent.Tests.Download.Pex;
 /// </summary>
 [TestFixture, Stage(5), Interop]
 [NonParallelizable] // each test starts three programs; the machine has few cores
-public sealed class PexInteropTests
+public sealed class PexInteropTests : WorkFolderTest
 {
     private const int SeederPort = 6881, GoBetweenPort = 6893, LeecherPort = 6891, MeTorrentSeedPort = 6889;
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromSeconds(90);
-    private string _work = "";
-
-    [SetUp]
-    public void CreateWorkDirectory()
-    {
-        _work = Path.Combine(Path.GetTempPath(), $"metorrent-pex-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_work);
-    }
-
-    [TearDown]
-    public void DeleteWorkDirectory()
-    {
-        if (Directory.Exists(_work))
-            Directory.Delete(_work, recursive: true);
-    }
 
     /// <summary>
     /// `metorrent download --peer` names only a libtorrent peer that has no data; that peer is connected to
@@ -38,8 +23,8 @@ public sealed class PexInteropTests
     [Test]
     public void MeTorrentDialsASeederNamedInLibtorrentsPex()
     {
-        var payload = RealClientPayload.Create(_work);
-        string output = Path.Combine(_work, "out");
+        var payload = RealClientPayload.Create(Work);
+        string output = Path.Combine(Work, "out");
         using var ns = NetworkNamespace.Create();
         // libtorrent seeders drop peers that want nothing, as the go-between does, unless told otherwise.
         using var seeder = LibtorrentSeeder.Start(ns, payload.TorrentPath, payload.DataDirectory, SeederPort, keepUploadOnlyPeers: true);
@@ -64,8 +49,8 @@ public sealed class PexInteropTests
     [Test]
     public async Task LibtorrentDialsAPeerNamedInMeTorrentsPex()
     {
-        var payload = RealClientPayload.Create(_work);
-        string output = Path.Combine(_work, "out");
+        var payload = RealClientPayload.Create(Work);
+        string output = Path.Combine(Work, "out");
         using var ns = NetworkNamespace.Create();
         var (seed, port) = await SeedProcess.StartAsync(
             ["seed", "--no-tracker", "--port", MeTorrentSeedPort.ToString(), "--verbose", payload.TorrentPath, Path.Combine(payload.DataDirectory, payload.Name)], ns);

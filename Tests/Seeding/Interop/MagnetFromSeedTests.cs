@@ -14,33 +14,18 @@ namespace MeTorrent.Tests.Seeding.Interop;
 /// </summary>
 [TestFixture, Stage(6), Interop]
 [NonParallelizable] // each test starts two or three programs; the machine has few cores
-public sealed class MagnetFromSeedTests
+public sealed class MagnetFromSeedTests : WorkFolderTest
 {
     private const int SeedPort = 6889;
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromSeconds(90);
-    private string _work = "";
-
-    [SetUp]
-    public void CreateWorkDirectory()
-    {
-        _work = Path.Combine(Path.GetTempPath(), $"metorrent-magnet-seed-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_work);
-    }
-
-    [TearDown]
-    public void DeleteWorkDirectory()
-    {
-        if (Directory.Exists(_work))
-            Directory.Delete(_work, recursive: true);
-    }
 
     [Test]
     public async Task LibtorrentFetchesTheMetadataAndTheDataFromMeTorrentSeed()
     {
         Tools.RequireLibtorrent();
-        var payload = RealClientPayload.Create(_work);
+        var payload = RealClientPayload.Create(Work);
         var torrent = Torrent.Load(payload.TorrentPath);
-        string output = Path.Combine(_work, "out");
+        string output = Path.Combine(Work, "out");
         using var ns = NetworkNamespace.Create();
         var (seed, port) = await SeedProcess.StartAsync(
             ["seed", "--no-tracker", "--port", SeedPort.ToString(), "--verbose", payload.TorrentPath, Path.Combine(payload.DataDirectory, payload.Name)], ns);
@@ -62,15 +47,15 @@ public sealed class MagnetFromSeedTests
     public async Task Aria2FetchesTheMetadataAndTheDataFromMeTorrentSeed()
     {
         string aria2 = Tools.Require("aria2c", "aria2");
-        var payload = RealClientPayload.Create(_work);
+        var payload = RealClientPayload.Create(Work);
         string folder = Path.Combine(payload.DataDirectory, payload.Name);
         // The seeder's copy of the torrent names the tracker, so the seeder announces there; aria2 only gets the link.
         var builder = new TorrentBuilder(folder) { PieceLength = RealClientPayload.PieceLength, CreationDate = null };
         builder.Trackers.Add($"http://127.0.0.1:{OpenTracker.DefaultPort}/announce");
-        string torrentPath = Path.Combine(_work, "announced.torrent");
+        string torrentPath = Path.Combine(Work, "announced.torrent");
         File.WriteAllBytes(torrentPath, builder.Build());
         var torrent = Torrent.Load(torrentPath);
-        string output = Path.Combine(_work, "out");
+        string output = Path.Combine(Work, "out");
         using var ns = NetworkNamespace.Create();
         using var tracker = OpenTracker.Start(ns, [torrent.InfoHash]);
         var (seed, _) = await SeedProcess.StartAsync(["seed", "--port", SeedPort.ToString(), "--verbose", torrentPath, folder], ns);
@@ -92,9 +77,9 @@ public sealed class MagnetFromSeedTests
     [Test]
     public async Task QbittorrentFetchesTheMetadataAndTheDataFromMeTorrentSeed()
     {
-        var payload = RealClientPayload.Create(_work);
+        var payload = RealClientPayload.Create(Work);
         var torrent = Torrent.Load(payload.TorrentPath);
-        string output = Path.Combine(_work, "out");
+        string output = Path.Combine(Work, "out");
         Directory.CreateDirectory(output);
         using var ns = NetworkNamespace.Create();
         var (seed, port) = await SeedProcess.StartAsync(

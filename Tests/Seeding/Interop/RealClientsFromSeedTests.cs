@@ -15,25 +15,10 @@ namespace MeTorrent.Tests.Seeding.Interop;
 /// </summary>
 [TestFixture, Stage(6), Interop]
 [NonParallelizable] // each test starts two clients; the machine has few cores
-public sealed class RealClientsFromSeedTests
+public sealed class RealClientsFromSeedTests : WorkFolderTest
 {
     private const int SeedPort = 6889;
     private static readonly TimeSpan DownloadTimeout = TimeSpan.FromSeconds(60);
-    private string _work = "";
-
-    [SetUp]
-    public void CreateWorkDirectory()
-    {
-        _work = Path.Combine(Path.GetTempPath(), $"metorrent-seed-interop-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(_work);
-    }
-
-    [TearDown]
-    public void DeleteWorkDirectory()
-    {
-        if (Directory.Exists(_work))
-            Directory.Delete(_work, recursive: true);
-    }
 
     private sealed record Swarm(NetworkNamespace Ns, OpenTracker Tracker, RealClientPayload Payload, string TorrentPath, Torrent Torrent, string Out) : IDisposable
     {
@@ -54,14 +39,14 @@ public sealed class RealClientsFromSeedTests
 
     private Swarm Create()
     {
-        var payload = RealClientPayload.Create(_work);
+        var payload = RealClientPayload.Create(Work);
         var builder = new TorrentBuilder(Path.Combine(payload.DataDirectory, payload.Name)) { PieceLength = RealClientPayload.PieceLength, CreationDate = null };
         builder.Trackers.Add($"http://127.0.0.1:{OpenTracker.DefaultPort}/announce");
         byte[] bytes = builder.Build();
-        string torrentPath = Path.Combine(_work, "announced.torrent");
+        string torrentPath = Path.Combine(Work, "announced.torrent");
         File.WriteAllBytes(torrentPath, bytes);
         var torrent = Torrent.Parse(bytes);
-        string output = Path.Combine(_work, "out");
+        string output = Path.Combine(Work, "out");
         Directory.CreateDirectory(output);
         var ns = NetworkNamespace.Create();
         try
