@@ -63,7 +63,7 @@ public sealed class MetadataAssembly
         _infoHash = infoHash;
         _requestTimeout = requestTimeout;
         Size = size;
-        PieceCount = (size + MetadataMessage.PieceLength - 1) / MetadataMessage.PieceLength;
+        PieceCount = CountPieces(size);
         _pieces = new byte[]?[PieceCount];
         _senders = new IPEndPoint?[PieceCount];
     }
@@ -84,8 +84,25 @@ public sealed class MetadataAssembly
     /// <summary>After a failed check with several senders: pieces come from one peer at a time.</summary>
     public bool OneSourceAtATime => _oneSourceAtATime;
 
+    // LESSON 09-metadata.pieces: BEP 9: the metadata goes in pieces of 16 KiB (MetadataMessage.PieceLength), the last one what is left (never 0, never more than 16 KiB).
+    /// <summary>How many pieces <paramref name="size"/> bytes of metadata make.</summary>
+    private static int CountPieces(int size)
+    {
+        // STUB: throw new NotImplementedException("Lesson 09 step 1 (pieces): BEP 9: the metadata is handled in blocks of 16 KiB; count them. Stuck? Lessons/09-Metadata/HINTS.md");
+        // BEGIN SOLUTION
+        return (size + MetadataMessage.PieceLength - 1) / MetadataMessage.PieceLength;
+        // END SOLUTION
+    }
+
+    // LESSON 09-metadata.pieces: every piece is 16 KiB but the last, which holds what is left of Size.
     /// <summary>Length of piece <paramref name="piece"/>: 16 KiB, the last one what is left.</summary>
-    public int PieceSize(int piece) => piece < PieceCount - 1 ? MetadataMessage.PieceLength : Size - (PieceCount - 1) * MetadataMessage.PieceLength;
+    public int PieceSize(int piece)
+    {
+        // STUB: throw new NotImplementedException("Lesson 09 step 1 (pieces): BEP 9: every piece is 16 KiB except the last, which may be shorter. Stuck? Lessons/09-Metadata/HINTS.md");
+        // BEGIN SOLUTION
+        return piece < PieceCount - 1 ? MetadataMessage.PieceLength : Size - (PieceCount - 1) * MetadataMessage.PieceLength;
+        // END SOLUTION
+    }
 
     /// <summary>A peer whose extension handshake announced this size.</summary>
     public void AddSource(IPEndPoint peer) => _sources.Add(peer);
@@ -125,9 +142,12 @@ public sealed class MetadataAssembly
         return chosen;
     }
 
+    // LESSON 09-metadata.assemble: take only a piece we asked this peer for (else Ignored); refuse (Refuse: the peer is dropped) a total_size that is not Size or data that is not exactly PieceSize(piece) long; keep a copy in the piece's own slot, note its sender; when the last one is in, Check.
     /// <summary>A data message from <paramref name="peer"/>.</summary>
     public MetadataResult OnData(IPEndPoint peer, int piece, long totalSize, ReadOnlySpan<byte> data)
     {
+        // STUB: throw new NotImplementedException("Lesson 09 step 2 (assemble): BEP 9: take the pieces you asked for, each of its exact size, in its own place. Stuck? Lessons/09-Metadata/HINTS.md");
+        // BEGIN SOLUTION
         if (!_requested.TryGetValue(piece, out var request) || !request.Peer.Equals(peer))
             return MetadataResult.Of(MetadataOutcome.Ignored, $"{peer} sent metadata piece {piece}, which we did not ask it for; ignored");
         if (totalSize != Size)
@@ -140,6 +160,7 @@ public sealed class MetadataAssembly
         if (++_received < PieceCount)
             return MetadataResult.Of(MetadataOutcome.Stored);
         return Check();
+        // END SOLUTION
     }
 
     /// <summary>A reject: the peer will not send the metadata (it may not have it), so it is not asked again.</summary>
@@ -159,8 +180,11 @@ public sealed class MetadataAssembly
         return late;
     }
 
+    // LESSON 09-metadata.assemble: every piece is in: put them together in index order, and keep the whole (Verified) only if its SHA-1 is the info hash; otherwise it is a mismatch (OnMismatch).
     private MetadataResult Check()
     {
+        // STUB: throw new NotImplementedException("Lesson 09 step 2 (assemble): BEP 9: the pieces, in order, make the info dictionary, and its SHA-1 must be the info hash. Stuck? Lessons/09-Metadata/HINTS.md");
+        // BEGIN SOLUTION
         var assembled = new byte[Size];
         for (int i = 0; i < PieceCount; i++)
             _pieces[i]!.CopyTo(assembled, i * MetadataMessage.PieceLength);
@@ -169,6 +193,15 @@ public sealed class MetadataAssembly
             Verified = assembled;
             return MetadataResult.Of(MetadataOutcome.Verified, $"metadata verified: {Size} bytes, SHA-1 {_infoHash.Hex}");
         }
+        return OnMismatch();
+        // END SOLUTION
+    }
+
+    // LESSON 09-metadata.mismatch: throw every piece away (Reset); one sender sent it all: exclude and blame it; several: nobody can tell the liar, so from now on take the pieces from one peer at a time (_oneSourceAtATime, no sole source yet).
+    private MetadataResult OnMismatch()
+    {
+        // STUB: throw new NotImplementedException("Lesson 09 step 3 (mismatch): metadata whose SHA-1 is not the info hash is thrown away, and whoever sent it must not be trusted again. Stuck? Lessons/09-Metadata/HINTS.md");
+        // BEGIN SOLUTION
         var senders = _senders.Distinct().OfType<IPEndPoint>().ToList();
         Reset();
         if (senders.Count == 1)
@@ -182,6 +215,7 @@ public sealed class MetadataAssembly
         _soleSource = null;
         return MetadataResult.Of(MetadataOutcome.HashMismatch,
             $"metadata from {senders.Count} peers does not match the info hash; thrown away, now asking one peer at a time to find the liar");
+        // END SOLUTION
     }
 
     private MetadataResult Refuse(IPEndPoint peer, string message)

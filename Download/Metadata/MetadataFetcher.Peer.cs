@@ -57,6 +57,12 @@ public sealed partial class MetadataFetcher
         {
             Fail(peer, why.Contains(peer.EndPoint.ToString(), StringComparison.Ordinal) ? why : $"{peer.EndPoint}: {why}");
         }
+        catch (Exception e) when (!token.IsCancellationRequested && e is not (OperationCanceledException or ObjectDisposedException))
+        {
+            // Not the peer's fault but a bug (in the course: a step not written yet): the fetch ends with it,
+            // instead of losing it with this peer and reporting "no peer could send the metadata".
+            _verified.TrySetException(e);
+        }
         finally
         {
             lock (_gate)

@@ -12,11 +12,18 @@ public static class MetadataLimits
     /// </summary>
     public const int MaxSize = 32 * 1024 * 1024;
 
+    // LESSON 09-metadata.pieces: a size we can use is positive and at most MaxSize; say why any other is not (the size is a long: a peer may claim anything).
     /// <summary>Why a claimed metadata_size cannot be used, or null if it can.</summary>
-    public static string? SizeProblem(long size) => size switch
+    public static string? SizeProblem(long size)
     {
-        <= 0 => $"metadata_size {size} is not positive",
-        > MaxSize => $"metadata_size {size} bytes is larger than the {MaxSize / (1024 * 1024)} MiB we accept",
-        _ => null,
-    };
+        // STUB: throw new NotImplementedException("Lesson 09 step 1 (pieces): a peer's metadata_size is a claim: bound it before anything is allocated. Stuck? Lessons/09-Metadata/HINTS.md");
+        // BEGIN SOLUTION
+        return size switch
+        {
+            <= 0 => $"metadata_size {size} is not positive",
+            > MaxSize => $"metadata_size {size} bytes is larger than the {MaxSize / (1024 * 1024)} MiB we accept",
+            _ => null,
+        };
+        // END SOLUTION
+    }
 }

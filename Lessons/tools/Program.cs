@@ -51,7 +51,9 @@ namespace MeTorrent.Lessons.Tool
             new("04-Peer", "Peer"),
             new("05-Download", "Download"),
             new("06-Seeding", "Download"),
-            new("07-Magnet", "Peer"),
+            new("07-Magnet", "Metainfo"),
+            new("08-Extensions", "Peer"),
+            new("09-Metadata", "Download"),
             new("10-Dht", "Tracker"),
         ];
 

@@ -53,10 +53,10 @@ public sealed record ExtensionHandshake
         YourIp = peerAddress,
     };
 
-    // LESSON 07-magnet.extension-handshake: the bencoded dictionary: "m" maps each name in Ids to its id; "metadata_size", "p", "v", "reqq" and "yourip" (the address's raw 4 or 16 bytes) only when set.
+    // LESSON 08-extensions.extension-handshake: the bencoded dictionary: "m" maps each name in Ids to its id; "metadata_size", "p", "v", "reqq" and "yourip" (the address's raw 4 or 16 bytes) only when set.
     public byte[] Encode()
     {
-        // STUB: throw new NotImplementedException("Lesson 07 step 1 (extension handshake): encode {m: {name: id}, metadata_size, p, v, reqq, yourip}, leaving out what is null. Stuck? Lessons/07-Magnet/HINTS.md");
+        // STUB: throw new NotImplementedException("Lesson 08 step 1 (extension handshake): encode {m: {name: id}, metadata_size, p, v, reqq, yourip}, leaving out what is null. Stuck? Lessons/08-Extensions/HINTS.md");
         // BEGIN SOLUTION
         var m = new BDictionary();
         foreach (var (name, id) in Ids)
@@ -73,10 +73,10 @@ public sealed record ExtensionHandshake
     }
 
     /// <summary>Reads a peer's handshake; a PeerProtocolException if it is not a bounded, well-formed dictionary.</summary>
-    // LESSON 07-magnet.extension-handshake: refuse more than MaxLength bytes, bad bencode and a non-dictionary with a PeerProtocolException; read "m" (ids 1-255 kept, 0 left out, anything else refused) and the optional hints, ignoring unknown keys.
+    // LESSON 08-extensions.extension-handshake: refuse more than MaxLength bytes, bad bencode and a non-dictionary with a PeerProtocolException; read "m" (ids 1-255 kept, 0 left out, anything else refused) and the optional hints, ignoring unknown keys.
     public static ExtensionHandshake Decode(ReadOnlyMemory<byte> payload)
     {
-        // STUB: throw new NotImplementedException("Lesson 07 step 1 (extension handshake): decode the peer's dictionary (bounded; \"m\" ids 0-255, 0 = disabled; optional hints). Stuck? Lessons/07-Magnet/HINTS.md");
+        // STUB: throw new NotImplementedException("Lesson 08 step 1 (extension handshake): decode the peer's dictionary (bounded; \"m\" ids 0-255, 0 = disabled; optional hints). Stuck? Lessons/08-Extensions/HINTS.md");
         // BEGIN SOLUTION
         if (payload.Length > MaxLength)
             throw new PeerProtocolException($"extension handshake of {payload.Length} bytes (the limit is {MaxLength})");

@@ -113,10 +113,12 @@ public class MagnetParserTests
     }
 
     [Test]
-    public void MalformedEscapesAreKeptAsWritten()
+    public void MalformedEscapesAreRefused()
     {
-        var link = MagnetLink.Parse($"magnet:?xt=urn:btih:{Hex}&dn=100%25%G1%");
-        Assert.That(link.DisplayName, Is.EqualTo("100%%G1%"));
+        Assert.That(MagnetLink.Parse($"magnet:?xt=urn:btih:{Hex}&dn=100%25").DisplayName, Is.EqualTo("100%"));
+        foreach (string bad in new[] { "dn=100%25%G1", "dn=100%", "tr=udp%3A%2F%2F127.0.0.1%3", "x.pe=127.0.0.1%3A68%8" })
+            Assert.That(() => MagnetLink.Parse($"magnet:?xt=urn:btih:{Hex}&{bad}"),
+                Throws.TypeOf<MetainfoException>().With.Message.Contains("not valid percent-encoding"), bad);
     }
 
     [Test]

@@ -1,4 +1,4 @@
-// Lesson 07-Magnet: generated from Peer/Extensions/MetadataMessage.cs by Lessons/tools. Your file: do the TODOs.
+// Lesson 08-Extensions: generated from Peer/Extensions/MetadataMessage.cs by Lessons/tools. Your file: do the TODOs.
 using MeTorrent.Bencode;
 
 namespace MeTorrent.Peer;
@@ -33,10 +33,10 @@ public sealed record MetadataMessage(MetadataMessageType Type, int Piece, long T
 
     public static MetadataMessage DataPiece(int piece, long totalSize, ReadOnlyMemory<byte> data) => new(MetadataMessageType.Data, piece, totalSize, data);
 
-    // TODO(07-magnet.metadata-message): the bencoded dictionary {msg_type, piece} (total_size too for a data piece), then a data piece's bytes right after it.
+    // TODO(08-extensions.metadata-message): the bencoded dictionary {msg_type, piece} (total_size too for a data piece), then a data piece's bytes right after it.
     public byte[] Encode()
     {
-        throw new NotImplementedException("Lesson 07 step 2 (metadata message): encode {msg_type, piece[, total_size]} followed by the data. Stuck? Lessons/07-Magnet/HINTS.md");
+        throw new NotImplementedException("Lesson 08 step 2 (metadata message): encode {msg_type, piece[, total_size]} followed by the data. Stuck? Lessons/08-Extensions/HINTS.md");
     }
 
     /// <summary>
@@ -44,10 +44,10 @@ public sealed record MetadataMessage(MetadataMessageType Type, int Piece, long T
     /// A PeerProtocolException for anything malformed: a bad dictionary, a piece out of range, a data piece
     /// above 16 KiB, data after a request or reject. <see cref="Data"/> points into <paramref name="payload"/>.
     /// </summary>
-    // TODO(07-magnet.metadata-message): read the dictionary at the start (BencodeDecoder.DecodePrefix says where it ends; at most MaxHeaderLength bytes), check msg_type, piece and total_size, and keep the bytes after it as a data piece's Data.
+    // TODO(08-extensions.metadata-message): read the dictionary at the start (BencodeDecoder.DecodePrefix says where it ends; at most MaxHeaderLength bytes), check msg_type, piece and total_size, and keep the bytes after it as a data piece's Data.
     public static MetadataMessage? Decode(ReadOnlyMemory<byte> payload)
     {
-        throw new NotImplementedException("Lesson 07 step 2 (metadata message): decode the dictionary and the data after it; refuse what BEP 9 does not allow, ignore unknown types. Stuck? Lessons/07-Magnet/HINTS.md");
+        throw new NotImplementedException("Lesson 08 step 2 (metadata message): decode the dictionary and the data after it; refuse what BEP 9 does not allow, ignore unknown types. Stuck? Lessons/08-Extensions/HINTS.md");
     }
 
     public override string ToString() => Type == MetadataMessageType.Data

@@ -1,4 +1,4 @@
-// Lesson 07-Magnet: generated from Peer/Extensions/ExtensionHandshake.cs by Lessons/tools. Your file: do the TODOs.
+// Lesson 08-Extensions: generated from Peer/Extensions/ExtensionHandshake.cs by Lessons/tools. Your file: do the TODOs.
 using System.Net;
 using MeTorrent.Bencode;
 
@@ -54,17 +54,17 @@ public sealed record ExtensionHandshake
         YourIp = peerAddress,
     };
 
-    // TODO(07-magnet.extension-handshake): the bencoded dictionary: "m" maps each name in Ids to its id; "metadata_size", "p", "v", "reqq" and "yourip" (the address's raw 4 or 16 bytes) only when set.
+    // TODO(08-extensions.extension-handshake): the bencoded dictionary: "m" maps each name in Ids to its id; "metadata_size", "p", "v", "reqq" and "yourip" (the address's raw 4 or 16 bytes) only when set.
     public byte[] Encode()
     {
-        throw new NotImplementedException("Lesson 07 step 1 (extension handshake): encode {m: {name: id}, metadata_size, p, v, reqq, yourip}, leaving out what is null. Stuck? Lessons/07-Magnet/HINTS.md");
+        throw new NotImplementedException("Lesson 08 step 1 (extension handshake): encode {m: {name: id}, metadata_size, p, v, reqq, yourip}, leaving out what is null. Stuck? Lessons/08-Extensions/HINTS.md");
     }
 
     /// <summary>Reads a peer's handshake; a PeerProtocolException if it is not a bounded, well-formed dictionary.</summary>
-    // TODO(07-magnet.extension-handshake): refuse more than MaxLength bytes, bad bencode and a non-dictionary with a PeerProtocolException; read "m" (ids 1-255 kept, 0 left out, anything else refused) and the optional hints, ignoring unknown keys.
+    // TODO(08-extensions.extension-handshake): refuse more than MaxLength bytes, bad bencode and a non-dictionary with a PeerProtocolException; read "m" (ids 1-255 kept, 0 left out, anything else refused) and the optional hints, ignoring unknown keys.
     public static ExtensionHandshake Decode(ReadOnlyMemory<byte> payload)
     {
-        throw new NotImplementedException("Lesson 07 step 1 (extension handshake): decode the peer's dictionary (bounded; \"m\" ids 0-255, 0 = disabled; optional hints). Stuck? Lessons/07-Magnet/HINTS.md");
+        throw new NotImplementedException("Lesson 08 step 1 (extension handshake): decode the peer's dictionary (bounded; \"m\" ids 0-255, 0 = disabled; optional hints). Stuck? Lessons/08-Extensions/HINTS.md");
     }
 
 

@@ -5,10 +5,10 @@ using MeTorrent.Peer;
 using MeTorrent.Tests.Support;
 using NUnit.Framework;
 
-namespace MeTorrent.Tests.Magnet.Lesson;
+namespace MeTorrent.Tests.Extensions.Lesson;
 
-/// <summary>Lesson 07, step 1 (07-magnet.extension-handshake): the BEP 10 extension handshake, both ways.</summary>
-[Stage(7)]
+/// <summary>Lesson 08, step 1 (08-extensions.extension-handshake): the BEP 10 extension handshake, both ways.</summary>
+[Stage(8)]
 public class Step1ExtensionHandshakeTests
 {
     /// <summary>What libtorrent 2.0.8 sends (captured on 127.0.0.1), with keys we do not know: complete_ago, upload_only.</summary>

@@ -4,10 +4,10 @@ using MeTorrent.Peer;
 using MeTorrent.Tests.Support;
 using NUnit.Framework;
 
-namespace MeTorrent.Tests.Magnet.Lesson;
+namespace MeTorrent.Tests.Extensions.Lesson;
 
-/// <summary>Lesson 07, step 2 (07-magnet.metadata-message): ut_metadata messages (BEP 9), both ways.</summary>
-[Stage(7)]
+/// <summary>Lesson 08, step 2 (08-extensions.metadata-message): ut_metadata messages (BEP 9), both ways.</summary>
+[Stage(8)]
 public class Step2MetadataMessageTests
 {
     private static byte[] Bytes(string latin1) => Encoding.Latin1.GetBytes(latin1);
