@@ -98,6 +98,8 @@ public static class PickerBenchmark
     /// <summary>What the loop asks of the engine, answered at once: completed pieces are "hashed" (reported good).</summary>
     private sealed class BenchEffects : ILoopEffects
     {
+        public string? TrackerTrouble => null;   // no trackers: peers are given
+
         private readonly List<InFlightPiece> _verify = [];
 
         public void Verify(InFlightPiece piece) => _verify.Add(piece);

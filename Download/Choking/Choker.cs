@@ -30,6 +30,7 @@ public sealed class Choker<TPeer> where TPeer : notnull
         if (!peers.Any(p => p.Interested))
         {
             _regular = [];
+            _optimistic.Clear();
             return new ChokeDecision<TPeer>([], default, false);
         }
         // Equal rates are common (every new peer has rate 0): a shuffle makes the order among them random,

@@ -108,6 +108,9 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
             PieceCount = torrent.PieceCount,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             ReadTimeout = TimeSpan.FromSeconds(30), // Transmission unchokes only on its 10 s timer
+            // One piece needs no BEP 10 extension: without the bit, peers send no extension handshake to read
+            // (so lesson 04's download_piece runs whether or not lesson 08's extension messages are written).
+            Features = PeerFeatures.Fast,
         };
         await using var peer = await PeerConnection.ConnectAsync(endpoint, torrent.InfoHash, peerId, options, cancellation);
         if (peer.SupportsFast)

@@ -25,5 +25,5 @@ internal interface ILoopEffects
     /// Why the trackers gave us no peers, for the no-progress message: their last failure, or that they returned
     /// none; null when no tracker is asked.
     /// </summary>
-    string? TrackerTrouble => null;
+    string? TrackerTrouble { get; }
 }

@@ -59,9 +59,10 @@ public sealed partial class MetadataFetcher
         }
         catch (Exception e) when (!token.IsCancellationRequested && e is not (OperationCanceledException or ObjectDisposedException))
         {
-            // Not the peer's fault but a bug (in the course: a step not written yet): the fetch ends with it,
-            // instead of losing it with this peer and reporting "no peer could send the metadata".
-            _verified.TrySetException(e);
+            // Neither the network nor a protocol breach: a bug (in the course, a step not written yet). Only this
+            // peer is dropped, so other peers can still finish the fetch; what happened is kept for the final
+            // error, should no peer send the metadata.
+            Fail(peer, $"{peer.EndPoint}: {e.Message}");
         }
         finally
         {

@@ -117,12 +117,13 @@ public static class Release
             """);
     }
 
-    /// <summary>A provided file, without lesson markers (a file with no solution in it; markers would only be noise).</summary>
+    /// <summary>A provided file: one that carries no lesson marker (a marked file is some lesson's solution).</summary>
     private static void CopyProvided(string from, string to)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
         var marker = new Regex(@"^\s*// (LESSON |BEGIN SOLUTION|END SOLUTION|STUB:)");
-        File.WriteAllLines(to, File.ReadAllLines(from).Where(line => !marker.IsMatch(line)));
+        if (File.ReadLines(from).Any(marker.IsMatch))
+            throw new MarkerException($"{from} has lesson markers but belongs to no lesson's src/: it would ship a solution");
+        CopyTo(from, to);
     }
 
     /// <summary>The assembly names of <paramref name="project"/> and of every project it references, itself first.</summary>
@@ -160,6 +161,11 @@ public static class Release
             project = project.Replace("</Project>", $"  <ItemGroup>{comment}{links}\n  </ItemGroup>\n</Project>");
         }
         project = Regex.Replace(project, @"\s*<LessonReferenceDir>.*?</LessonReferenceDir>", "");
+        // In this repository, -p:OwnLessons=true swaps the reference's copies of the other lessons' files for the
+        // student's; in the release they are always the student's (the links below): that group would list them twice.
+        project = Regex.Replace(project,
+            @"\s*<!-- With -p:OwnLessons=true[^>]*?-->\s*<ItemGroup Condition=""'\$\(OwnLessons\)' == 'true'"">\s*<\w+File .*?</ItemGroup>", "",
+            RegexOptions.Singleline);
         var references = string.Concat(earlier.Select(name =>
             $"\n    <Reference Include=\"{name}\" Condition=\"'$(OwnLessons)' != 'true'\"><HintPath>$(MSBuildThisFileDirectory)../../../lib/{name}.dll</HintPath></Reference>"));
         project = Regex.Replace(project, @"\s*<ProjectReference Include=""\.\./\.\./\.\./[^""]+"" Condition=""'\$\(OwnLessons\)' != 'true'"" />", references);

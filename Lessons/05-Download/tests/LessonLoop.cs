@@ -104,6 +104,8 @@ internal sealed class LessonLoop
 /// <summary>What the loop asks of the engine: pieces to hash (kept for <see cref="LessonLoop.CheckPieces"/>), the rest ignored.</summary>
 internal sealed class Hasher : ILoopEffects
 {
+    public string? TrackerTrouble => null;
+
     private readonly List<InFlightPiece> _verify = [];
 
     public void Verify(InFlightPiece piece) => _verify.Add(piece);

@@ -67,6 +67,17 @@ public class LoopClockTests
         Assert.That(h.Effects.Failures.Single().Message, Is.EqualTo("no progress for 120 s: no peers found"));
     }
 
+    [TestCase("the trackers returned none")]
+    [TestCase("tracker http://127.0.0.1:1/announce: connection refused")]
+    public void NoPeersFoundSaysWhatTheTrackersDid(string trouble)
+    {
+        using var h = new LoopHarness(new EngineOptions { NoProgressTimeout = TimeSpan.FromSeconds(120) });
+        h.Effects.TrackerTrouble = trouble;
+        h.Loop.OnTick(Now);
+        h.Loop.OnTick(Now + 121_000);
+        Assert.That(h.Effects.Failures.Single().Message, Is.EqualTo($"no progress for 120 s: no peers found ({trouble})"));
+    }
+
     [Test]
     public void PexPeersJoinThePoolAndPexNewsGoesOut()
     {

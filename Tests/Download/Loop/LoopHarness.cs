@@ -128,6 +128,8 @@ internal sealed class FakeEffects : ILoopEffects
     public void Failed(EngineException error) => Failures.Add(error);
     public void Log(string line) => Lines.Add(line);
 
+    public string? TrackerTrouble { get; set; }
+
     public List<InFlightPiece> TakeVerified()
     {
         var pieces = _verify.ToList();

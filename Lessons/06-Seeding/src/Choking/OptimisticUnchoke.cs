@@ -22,6 +22,13 @@ public sealed class OptimisticUnchoke<TPeer>(ChokerSettings settings, Random ran
         return _hasCurrent;
     }
 
+    /// <summary>Nobody may hold the slot (nobody is interested): the holder, if any, loses it.</summary>
+    public void Clear()
+    {
+        _hasCurrent = false;
+        _current = default;
+    }
+
     // TODO(06-seeding.optimistic): keep the optimistic peer for OptimisticInterval while it stays eligible; then (or when it is gone, uninterested or regular) draw another interested peer outside the regular slots, new peers weighted NewPeerWeight times.
     /// <summary>
     /// The optimistic peer after this rechoke: the same one as before while it still qualifies (connected,
