@@ -18,7 +18,8 @@ public sealed class DhtCommand : ICommand, IHasOptions
     public string Summary => "the DHT (BEP 5): ping a node, find peers without a tracker, run a node";
     public string Help => """
         Usage: metorrent dht ping <ip:port>
-               metorrent dht get_peers <info-hash | magnet-link | file.torrent> --dht-bootstrap host:port [--timeout S] [--quiet]
+               metorrent dht get_peers <info-hash | magnet-link | file.torrent> --dht-bootstrap host:port [--address IP]
+                                 [--timeout S] [--quiet]
                metorrent dht node [--port N] [--address IP] [--dht-bootstrap host:port] [--interval S]
                                   [--announce <info-hash> [--peer-port N]]
 
@@ -40,7 +41,7 @@ public sealed class DhtCommand : ICommand, IHasOptions
                                      DHT's routers (router.bittorrent.com:6881 and others) — never a default
           --dht-nodes FILE           where the known nodes are saved between runs
           --port N                   node: the UDP port (default 6881; 0 picks a free one)
-          --address IP               the address to listen on (default 0.0.0.0)
+          --address IP               the address our node listens on (default 0.0.0.0; get_peers and node)
           --interval S               node: seconds between status lines (default 10)
           --announce HASH            node: announce a peer for this info hash (repeatable)
           --peer-port N              node: the TCP port announced (default: the node's UDP port)
@@ -105,7 +106,7 @@ public sealed class DhtCommand : ICommand, IHasOptions
 
     private static async Task<int> GetPeersAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
-        args.ExpectPositionals(2, 2, "dht get_peers <info-hash>");
+        args.ExpectPositionals(2, 2, "dht get_peers <info-hash | magnet-link | file.torrent>");
         var infoHash = ParseInfoHash(args.Positionals[1]);
         bool quiet = args.Flag("--quiet");
         using var timeout = Timeout(args, cancellation);
