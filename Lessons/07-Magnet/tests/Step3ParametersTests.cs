@@ -59,6 +59,30 @@ public class Step3ParametersTests
     }
 
     [Test]
+    public void KeepsTheLastName()
+    {
+        var link = Parse($"magnet:?xt=urn:btih:{Hex}&dn=first&dn=second");
+        Assert.That(link.DisplayName, Is.EqualTo("second"),
+            "Step 3 (parameters): the last dn wins: a link with two dn is named by the later one");
+    }
+
+    [Test]
+    public void TurnsPlusIntoASpaceOnlyInTheName()
+    {
+        var link = Parse($"magnet:?xt=urn:btih:{Hex}&tr=http%3A%2F%2F127.0.0.1%2Fa+b&dn=a+b");
+        Assert.That((link.DisplayName, link.Trackers[0]), Is.EqualTo(("a b", "http://127.0.0.1/a+b")),
+            "Step 3 (parameters): a '+' is a space only in dn; in tr (and every other value) a '+' stays a '+'");
+    }
+
+    [Test]
+    public void SplitsAParameterAtTheFirstEquals()
+    {
+        var link = Parse($"magnet:?xt=urn:btih:{Hex}&tr=http%3A%2F%2F127.0.0.1%2Fannounce?key=abc&dn=x=y");
+        Assert.That((link.DisplayName, link.Trackers.FirstOrDefault()), Is.EqualTo(("x=y", "http://127.0.0.1/announce?key=abc")),
+            "Step 3 (parameters): split a parameter at its first '=': the key comes before it, and the value is all the rest (a value may contain '=')");
+    }
+
+    [Test]
     public void ReadsPeerAddresses()
     {
         var link = Parse($"magnet:?xt=urn:btih:{Hex}&x.pe=127.0.0.1:6881&x.pe=%5B%3A%3A1%5D%3A6882");
@@ -117,5 +141,21 @@ public class Step3ParametersTests
         string link = $"magnet:?xt=urn:btih:{Hex}" + string.Concat(Enumerable.Range(1, MagnetParser.MaxEntries + 1).Select(i => $"&tr=udp%3A%2F%2F127.0.0.1%3A{i}"));
         Assert.That(() => MagnetLink.Parse(link), Throws.TypeOf<MetainfoException>(),
             $"Step 3 (parameters): at most MaxEntries ({MagnetParser.MaxEntries}) tr: a hostile link must not make us announce to thousands of trackers");
+    }
+
+    [Test]
+    public void RefusesMoreInfoHashesThanTheLimit()
+    {
+        string link = "magnet:?" + string.Concat(Enumerable.Repeat($"xt=urn:btih:{Hex}&", MagnetParser.MaxEntries + 1));
+        Assert.That(() => MagnetLink.Parse(link), Throws.TypeOf<MetainfoException>(),
+            $"Step 3 (parameters): at most MaxEntries ({MagnetParser.MaxEntries}) xt, as for tr: a hostile link must not make us hold an unbounded list (even of one hash repeated)");
+    }
+
+    [Test]
+    public void RefusesMorePeersThanTheLimit()
+    {
+        string link = $"magnet:?xt=urn:btih:{Hex}" + string.Concat(Enumerable.Range(1, MagnetParser.MaxEntries + 1).Select(i => $"&x.pe=127.0.0.1:{i}"));
+        Assert.That(() => MagnetLink.Parse(link), Throws.TypeOf<MetainfoException>(),
+            $"Step 3 (parameters): at most MaxEntries ({MagnetParser.MaxEntries}) x.pe, as for tr: a hostile link must not make us connect to thousands of peers");
     }
 }

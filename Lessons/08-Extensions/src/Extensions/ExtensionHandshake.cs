@@ -57,14 +57,14 @@ public sealed record ExtensionHandshake
     // TODO(08-extensions.extension-handshake): the bencoded dictionary: "m" maps each name in Ids to its id; "metadata_size", "p", "v", "reqq" and "yourip" (the address's raw 4 or 16 bytes) only when set.
     public byte[] Encode()
     {
-        throw new NotImplementedException("Lesson 08 step 1 (extension handshake): encode {m: {name: id}, metadata_size, p, v, reqq, yourip}, leaving out what is null. Stuck? Lessons/08-Extensions/HINTS.md");
+        throw new NotImplementedException("Lesson 08 step 1 (extension handshake): BEP 10: the handshake is one bencoded dictionary whose \"m\" gives, for each extension we support, the message id the peer must use to send it to us; every other key is optional and left out when we have nothing to say. Stuck? Lessons/08-Extensions/HINTS.md");
     }
 
     /// <summary>Reads a peer's handshake; a PeerProtocolException if it is not a bounded, well-formed dictionary.</summary>
     // TODO(08-extensions.extension-handshake): refuse more than MaxLength bytes, bad bencode and a non-dictionary with a PeerProtocolException; read "m" (ids 1-255 kept, 0 left out, anything else refused) and the optional hints, ignoring unknown keys.
     public static ExtensionHandshake Decode(ReadOnlyMemory<byte> payload)
     {
-        throw new NotImplementedException("Lesson 08 step 1 (extension handshake): decode the peer's dictionary (bounded; \"m\" ids 0-255, 0 = disabled; optional hints). Stuck? Lessons/08-Extensions/HINTS.md");
+        throw new NotImplementedException("Lesson 08 step 1 (extension handshake): BEP 10: the peer's handshake is a bencoded dictionary; an id in its \"m\" is one byte, 0 means the extension is disabled, and keys we do not know are ignored; anything malformed or too large is a protocol error. Stuck? Lessons/08-Extensions/HINTS.md");
     }
 
 

@@ -36,7 +36,7 @@ public sealed record MetadataMessage(MetadataMessageType Type, int Piece, long T
     // TODO(08-extensions.metadata-message): the bencoded dictionary {msg_type, piece} (total_size too for a data piece), then a data piece's bytes right after it.
     public byte[] Encode()
     {
-        throw new NotImplementedException("Lesson 08 step 2 (metadata message): encode {msg_type, piece[, total_size]} followed by the data. Stuck? Lessons/08-Extensions/HINTS.md");
+        throw new NotImplementedException("Lesson 08 step 2 (metadata message): BEP 9: a ut_metadata message is a bencoded dictionary with msg_type (0 request, 1 data, 2 reject) and piece; a data message also gives total_size and carries the piece's bytes right after the dictionary. Stuck? Lessons/08-Extensions/HINTS.md");
     }
 
     /// <summary>
@@ -47,7 +47,7 @@ public sealed record MetadataMessage(MetadataMessageType Type, int Piece, long T
     // TODO(08-extensions.metadata-message): read the dictionary at the start (BencodeDecoder.DecodePrefix says where it ends; at most MaxHeaderLength bytes), check msg_type, piece and total_size, and keep the bytes after it as a data piece's Data.
     public static MetadataMessage? Decode(ReadOnlyMemory<byte> payload)
     {
-        throw new NotImplementedException("Lesson 08 step 2 (metadata message): decode the dictionary and the data after it; refuse what BEP 9 does not allow, ignore unknown types. Stuck? Lessons/08-Extensions/HINTS.md");
+        throw new NotImplementedException("Lesson 08 step 2 (metadata message): BEP 9: the dictionary comes first and only a data message has bytes after it, at most one 16 KiB piece; a msg_type BEP 9 does not define is ignored, anything else malformed is a protocol error. Stuck? Lessons/08-Extensions/HINTS.md");
     }
 
     public override string ToString() => Type == MetadataMessageType.Data
