@@ -31,7 +31,8 @@ public static class DhtClientOptions
 
     /// <summary>A joined DHT node, or null when the user asked for none (no option, no saved nodes).</summary>
     /// <param name="port">the UDP port to bind, if free (the TCP listen port, as clients do); 0 = any</param>
-    public static async Task<DhtSession?> JoinIfAskedAsync(CommandLine args, int port, bool quiet, TextWriter errors, CancellationToken ct)
+    public static async Task<DhtSession?> JoinIfAskedAsync(CommandLine args, int port, bool quiet, TextWriter errors, CancellationToken ct,
+        bool inBackground = false)
     {
         if (!IsAsked(args))
             return null;
@@ -39,8 +40,8 @@ public static class DhtClientOptions
         string savedPath = args.Option(NodesFile) ?? SavedNodes.DefaultPath;
         var bootstrap = await DhtBootstrapOption.ResolveAsync(given, ct);
         Action<string> log = quiet ? _ => { } : line => errors.WriteLine(line);
-        var session = await DhtSession.JoinAsync(bootstrap, savedPath, new DhtNodeOptions { Port = port }, log, ct, anyPortIfTaken: true);
-        if (session.JoinedWith == 0)
+        var session = await DhtSession.JoinAsync(bootstrap, savedPath, new DhtNodeOptions { Port = port }, log, ct, anyPortIfTaken: true, inBackground);
+        if (!inBackground && session.JoinedWith == 0)
             errors.WriteLine($"warning: no DHT node answered; check {DhtBootstrapOption.Name}");
         return session;
     }

@@ -71,7 +71,9 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         var magnet = MagnetLink.LooksLikeMagnet(torrentArgument) ? MagnetInput.Parse(torrentArgument) : null;
         int? listenPort = seed ? port ?? SeedCommand.DefaultPort : port;
         var fromFile = magnet is null ? ReadTorrentFile(torrentArgument, path, args) : null;   // a bad file is said before joining the DHT
-        await using var dht = await DhtClientOptions.JoinIfAskedAsync(args, listenPort ?? 0, quiet, errors, cancellation);
+        // A torrent with trackers or given peers starts at once; the DHT joins meanwhile (saved nodes may be long gone).
+        bool otherSources = fromFile is not null && (fromFile.TrackerTiers.Count > 0 || peers.Count > 0);
+        await using var dht = await DhtClientOptions.JoinIfAskedAsync(args, listenPort ?? 0, quiet, errors, cancellation, inBackground: otherSources);
         Torrent torrent;
         if (fromFile is not null)
             torrent = fromFile;
@@ -106,7 +108,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         {
             throw new UserError(e.Message);
         }
-        var fromDht = dht is null ? null : DhtPeerSource.Start(dht.Node, engine, new DhtPeerSourceOptions { Log = options.Log });
+        var fromDht = dht is null ? null : DhtPeerSource.Start(dht.Node, engine, new DhtPeerSourceOptions { Log = options.Log, Joined = dht.Joined });
         try
         {
             await WaitWithProgressAsync(engine, ProgressDisplay.ModeFor(quiet), errors, cancellation, map: args.Flag("--map"));

@@ -49,6 +49,7 @@ public sealed class DhtPeerSource : IAsyncDisposable
         var nextAnnounce = DateTime.UtcNow;
         try
         {
+            await _options.Joined.WaitAsync(ct);
             while (true)
             {
                 try

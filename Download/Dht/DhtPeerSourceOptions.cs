@@ -14,6 +14,9 @@ public sealed record DhtPeerSourceOptions
     /// <summary>Between announces (each also a lookup), while we accept connections; BEP 5 nodes forget a peer after 30 min.</summary>
     public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Done when the node has joined the DHT (its bootstrap may still run as the download starts): the first lookup waits for it.</summary>
+    public Task Joined { get; init; } = Task.CompletedTask;
+
     /// <summary>Receives one line per lookup and announce (for --verbose).</summary>
     public Action<string>? Log { get; init; }
 }

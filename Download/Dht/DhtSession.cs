@@ -10,6 +10,7 @@ namespace MeTorrent.Download.Dht;
 public sealed class DhtSession : IAsyncDisposable
 {
     private readonly string? _savedPath;
+    private readonly CancellationTokenSource _stop = new();
 
     private DhtSession(DhtNode node, string? savedPath) => (Node, _savedPath) = (node, savedPath);
 
@@ -37,14 +38,19 @@ public sealed class DhtSession : IAsyncDisposable
     /// <summary>Nodes in the routing table once the bootstrap was done.</summary>
     public int JoinedWith { get; private set; }
 
+    /// <summary>Done once the bootstrap is (at once when <c>JoinAsync</c> waited for it).</summary>
+    public Task Joined { get; private set; } = Task.CompletedTask;
+
     /// <summary>
     /// Starts a node and joins the DHT through <paramref name="bootstrap"/> and the nodes saved in
     /// <paramref name="savedPath"/> (null: nothing is read or saved). A damaged saved file is reported on
     /// <paramref name="log"/> and ignored. Returns even when no node answered: see <see cref="JoinedWith"/>.
     /// </summary>
     /// <param name="anyPortIfTaken">bind any free port when <see cref="DhtNodeOptions.Port"/> is taken (another client holds 6881)</param>
+    /// <param name="inBackground">return once the node is listening, and join meanwhile (see <see cref="Joined"/>): for a
+    /// download that has other peer sources, which must not wait for saved nodes that may be long gone</param>
     public static async Task<DhtSession> JoinAsync(IReadOnlyList<IPEndPoint> bootstrap, string? savedPath, DhtNodeOptions options,
-        Action<string> log, CancellationToken ct, bool anyPortIfTaken = false)
+        Action<string> log, CancellationToken ct, bool anyPortIfTaken = false, bool inBackground = false)
     {
         var saved = savedPath is null ? null : LoadSaved(savedPath, log);
         options = options with { Id = saved?.Id ?? options.Id };
@@ -54,8 +60,9 @@ public sealed class DhtSession : IAsyncDisposable
             var start = bootstrap.Concat(saved?.Nodes.Select(n => n.EndPoint) ?? []).ToList();
             if (start.Count > 0)
             {
-                session.JoinedWith = await session.Node.BootstrapAsync(start, ct);
-                log($"DHT bootstrap: {session.JoinedWith} nodes known ({bootstrap.Count} given, {saved?.Nodes.Count ?? 0} saved)");
+                string sources = $"{bootstrap.Count} given, {saved?.Nodes.Count ?? 0} saved";
+                session.Joined = inBackground ? session.BootstrapQuietlyAsync(start, sources, log) : session.BootstrapAsync(start, sources, log, ct);
+                await (inBackground ? Task.CompletedTask : session.Joined);
             }
             return session;
         }
@@ -63,6 +70,28 @@ public sealed class DhtSession : IAsyncDisposable
         {
             await session.DisposeAsync();
             throw;
+        }
+    }
+
+    private async Task BootstrapAsync(List<IPEndPoint> start, string sources, Action<string> log, CancellationToken ct)
+    {
+        JoinedWith = await Node.BootstrapAsync(start, ct);
+        log($"DHT bootstrap: {JoinedWith} nodes known ({sources})");
+    }
+
+    private async Task BootstrapQuietlyAsync(List<IPEndPoint> start, string sources, Action<string> log)
+    {
+        try
+        {
+            await BootstrapAsync(start, sources, log, _stop.Token);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // the command ended first
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or DhtQueryException or ObjectDisposedException)
+        {
+            log($"DHT bootstrap failed: {e.Message}");   // one peer source among others
         }
     }
 
@@ -94,6 +123,9 @@ public sealed class DhtSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _stop.Cancel();
+        await Joined.ContinueWith(_ => { }, TaskScheduler.Default);   // a bootstrap still running ends first
+        _stop.Dispose();
         var known = Node.KnownNodes;
         if (_savedPath is not null && known.Count > 0)
         {

@@ -74,4 +74,30 @@ public class NoDhtByDefaultTests
         Assert.That(File.ReadAllBytes(output), Is.EqualTo(payload.Data));
         Assert.That(UdpDatagramsSent(), expectPackets ? Is.Positive : Is.Zero, $"UDP datagrams sent with DHT: {dht}");
     }
+
+    /// <summary>
+    /// Saved nodes that no longer answer must not hold up a download that has a peer to start with: the DHT joins
+    /// in the background (before, the download waited for the bootstrap to give up, then warned that no node answered).
+    /// </summary>
+    [Test]
+    public void ADownloadWithAPeerDoesNotWaitForSavedNodesThatAreGone()
+    {
+        var payload = TestTorrent.Create(5 * 16384 + 7, 16384, seed: 22);
+        string seedDir = Path.Combine(_dir, "seed");
+        string torrent = payload.WriteTo(seedDir);
+        string[] seedCommand = Cli("seed", "--no-tracker", "--port", SeederPort.ToString(), "--quiet", torrent, Path.Combine(seedDir, payload.Name));
+        _ns.Start(seedCommand[0], seedCommand[1..]);
+        _ns.WaitForTcpPort(SeederPort, Patience);
+        SavedNodes.Save(Path.Combine(DataHome, "metorrent", "dht-nodes"), NodeId.Random(),
+            [new NodeContact(NodeId.Random(), System.Net.IPEndPoint.Parse(SilentNode))]);
+
+        string output = Path.Combine(_dir, "copy.bin");
+        string[] download = Cli("download", "-o", output, "--peer", $"127.0.0.1:{SeederPort}", torrent);
+        var result = _ns.Run(download[0], download[1..], Patience);
+
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(File.ReadAllBytes(output), Is.EqualTo(payload.Data));
+        Assert.That(result.Errors, Does.Not.Contain("no DHT node answered"), "the download did not wait for the DHT's bootstrap");
+        Assert.That(UdpDatagramsSent(), Is.Positive, "the DHT was joined all the same (saved nodes turn it on)");
+    }
 }
