@@ -49,17 +49,24 @@ public class NoDhtByDefaultTests
         return long.Parse(lines[1].Split(' ')[column]);
     }
 
+    /// <summary>A `metorrent seed` of <paramref name="payload"/> in the namespace (no DHT option); returns the .torrent's path.</summary>
+    private string StartSeeder(TestTorrent payload)
+    {
+        string seedDir = Path.Combine(_dir, "seed");
+        string torrent = payload.WriteTo(seedDir);
+        string[] seedCommand = Cli("seed", "--no-tracker", "--port", SeederPort.ToString(), "--quiet", torrent, Path.Combine(seedDir, payload.Name));
+        _ns.Start(seedCommand[0], seedCommand[1..]);
+        _ns.WaitForTcpPort(SeederPort, Patience);
+        return torrent;
+    }
+
     [TestCase("none", false)]
     [TestCase("bootstrap", true)]
     [TestCase("saved nodes", true)]
     public void ADownloadSendsDhtPacketsOnlyWhenAsked(string dht, bool expectPackets)
     {
         var payload = TestTorrent.Create(5 * 16384 + 7, 16384, seed: 21);
-        string seedDir = Path.Combine(_dir, "seed");
-        string torrent = payload.WriteTo(seedDir);
-        string[] seedCommand = Cli("seed", "--no-tracker", "--port", SeederPort.ToString(), "--quiet", torrent, Path.Combine(seedDir, payload.Name));
-        _ns.Start(seedCommand[0], seedCommand[1..]);
-        _ns.WaitForTcpPort(SeederPort, Patience);
+        string torrent = StartSeeder(payload);
         if (dht == "saved nodes")
             SavedNodes.Save(Path.Combine(DataHome, "metorrent", "dht-nodes"), NodeId.Random(),
                 [new NodeContact(NodeId.Random(), System.Net.IPEndPoint.Parse(SilentNode))]);
@@ -83,11 +90,7 @@ public class NoDhtByDefaultTests
     public void ADownloadWithAPeerDoesNotWaitForSavedNodesThatAreGone()
     {
         var payload = TestTorrent.Create(5 * 16384 + 7, 16384, seed: 22);
-        string seedDir = Path.Combine(_dir, "seed");
-        string torrent = payload.WriteTo(seedDir);
-        string[] seedCommand = Cli("seed", "--no-tracker", "--port", SeederPort.ToString(), "--quiet", torrent, Path.Combine(seedDir, payload.Name));
-        _ns.Start(seedCommand[0], seedCommand[1..]);
-        _ns.WaitForTcpPort(SeederPort, Patience);
+        string torrent = StartSeeder(payload);
         SavedNodes.Save(Path.Combine(DataHome, "metorrent", "dht-nodes"), NodeId.Random(),
             [new NodeContact(NodeId.Random(), System.Net.IPEndPoint.Parse(SilentNode))]);
 
