@@ -15,6 +15,8 @@ public static class ExistingDataCheck
     {
         var torrent = storage.Torrent;
         var have = new Bitfield(torrent.PieceCount);
+        if (!storage.AnyFileExists())
+            return have;   // a fresh download: nothing to read (and no stat per piece)
         var found = new bool[torrent.PieceCount];
         var options = new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount };
         Parallel.For(0, torrent.PieceCount, options, () => ArrayPool<byte>.Shared.Rent(torrent.PieceLength), (piece, _, buffer) =>

@@ -20,6 +20,7 @@ public sealed class TorrentStorage : IDisposable
     private readonly Dictionary<int, List<int>> _emptyFilesByPiece = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _flushBehind;
+    private readonly Lock _writing = new();
 
     private TorrentStorage(Torrent torrent, StorageLayout layout, StorageOptions options)
     {
@@ -59,6 +60,7 @@ public sealed class TorrentStorage : IDisposable
     public void WritePiece(int piece, IEnumerable<ReadOnlyMemory<byte>> blocks)
     {
         int offset = 0;
+        lock (_writing)
         foreach (var block in blocks)
         {
             WriteAt(piece, offset, block.Span);
@@ -131,6 +133,15 @@ public sealed class TorrentStorage : IDisposable
             done += read;
         }
         return true;
+    }
+
+    /// <summary>True when at least one of the torrent's files (padding aside) is on disk.</summary>
+    public bool AnyFileExists()
+    {
+        for (int i = 0; i < _torrent.Files.Count; i++)
+            if (!_torrent.Files[i].IsPadding && LengthOnDisk(i) >= 0)
+                return true;
+        return false;
     }
 
     /// <summary>True when every file holding part of <paramref name="piece"/> exists and is long enough to contain it.</summary>

@@ -43,6 +43,34 @@ public class StorageTests
     private byte[] Piece(int index) => _bytes.AsSpan(index * 16, _torrent.PieceSize(index)).ToArray();
 
     [Test]
+    public void APieceGivenAsBlocksLandsByteExactAcrossFilesAndPadding()
+    {
+        // Each piece as one-byte blocks, as the engine hands pieces over (blocks, not one buffer): every byte
+        // must land in its file at its offset, the padding must be skipped, the order kept.
+        string output = Path.Combine(_folder, "out");
+        using (var storage = TorrentStorage.Open(_torrent, output))
+        {
+            for (int piece = 0; piece < _torrent.PieceCount; piece++)
+                storage.WritePiece(piece, Piece(piece).Select((b, i) => (ReadOnlyMemory<byte>)new[] { b }).ToArray());
+        }
+        foreach (var file in _torrent.Files.Where(f => !f.IsPadding))
+            Assert.That(File.ReadAllBytes(SafePath.Combine(output, file.Path)),
+                Is.EqualTo(_bytes.AsSpan((int)file.Offset, (int)file.Length).ToArray()), file.DisplayPath);
+    }
+
+    [Test]
+    public void AFreshDownloadHasNoFileAndNothingToCheck()
+    {
+        string output = Path.Combine(_folder, "out");
+        using var storage = TorrentStorage.Open(_torrent, output);
+        Assert.That(storage.AnyFileExists(), Is.False);
+        Assert.That(ExistingDataCheck.Run(storage, CancellationToken.None).SetCount, Is.Zero);
+        storage.WritePiece(1, Piece(1));   // b.bin only
+        Assert.That(storage.AnyFileExists(), Is.True, "one file is enough");
+        Assert.That(ExistingDataCheck.Run(storage, CancellationToken.None).SetCount, Is.EqualTo(1), "and its piece is found");
+    }
+
+    [Test]
     public void PiecesLandAtTheirFileOffsetsAcrossFiles()
     {
         string output = Path.Combine(_folder, "out");
