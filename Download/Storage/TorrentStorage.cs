@@ -20,7 +20,6 @@ public sealed class TorrentStorage : IDisposable
     private readonly Dictionary<int, List<int>> _emptyFilesByPiece = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _flushBehind;
-    private readonly Lock _writing = new();
 
     private TorrentStorage(Torrent torrent, StorageLayout layout, StorageOptions options)
     {
@@ -60,7 +59,6 @@ public sealed class TorrentStorage : IDisposable
     public void WritePiece(int piece, IEnumerable<ReadOnlyMemory<byte>> blocks)
     {
         int offset = 0;
-        lock (_writing)
         foreach (var block in blocks)
         {
             WriteAt(piece, offset, block.Span);
