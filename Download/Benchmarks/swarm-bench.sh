@@ -199,12 +199,14 @@ for run in $(seq 1 "$RUNS"); do
     out="$DIR/dl-$d"; rm -rf "$out"; mkdir -p "$out"; sync
     downloader_command "$d" "$out"
     say "run $run/$RUNS: $d downloading"
+    seeders_before=$(namespace_cpu)   # the downloader is not running yet, and is gone at the second reading
     run_measured "$STATE/$d-$run.log" "$TIMEOUT" "${CMD[@]}"
+    SEEDERS_CPU=$(awk -v a="$seeders_before" -v b="$(namespace_cpu)" 'BEGIN { printf "%.2f", b - a }')
     check=FAIL
     if [ "$M_EXIT" -eq 0 ] && [ -f "$out/$NAME" ] && [ "$(sha256sum "$out/$NAME" | cut -d' ' -f1)" = "$WANT_SHA" ]; then check=OK; fi
     [ "$check" = OK ] || { failures=$((failures + 1)); say "$d failed (exit $M_EXIT); log kept in $STATE/$d-$run.log"; }
-    say "$d: ${M_WALL} s, CPU ${M_CPU} s, exit $M_EXIT, peak RSS $((M_PEAK / 1024)) MiB, sha256 $check"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$d" "$run" "$M_WALL" "$M_EXIT" "$M_PEAK" "$M_ANON" "$check" "$M_CPU" >> "$RESULTS"
+    say "$d: ${M_WALL} s, CPU ${M_CPU} s (the seeders: $SEEDERS_CPU s), exit $M_EXIT, peak RSS $((M_PEAK / 1024)) MiB, sha256 $check"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$d" "$run" "$M_WALL" "$M_EXIT" "$M_PEAK" "$M_ANON" "$check" "$M_CPU" "$SEEDERS_CPU" >> "$RESULTS"
     rm -rf "$out"
   done
 done

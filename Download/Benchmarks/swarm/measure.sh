@@ -75,3 +75,17 @@ loopback_ceiling() {
   wait "$server" 2>/dev/null || true
   awk -v m="$line" 'BEGIN { printf "%.1f Gbit/s = %.0f MiB/s (iperf3, 1 TCP stream, 127.0.0.1)", m / 1000, m * 1e6 / 8 / 1048576 }'
 }
+
+# namespace_cpu: CPU seconds (user + system) used so far by every process in the namespace — the seeders and
+# the tracker between two downloads. Read before and after a download, the difference is what serving it cost
+# the seeders (the downloader itself is not running at either reading).
+namespace_cpu() {
+  local hz pid total=0 stat
+  hz=$(getconf CLK_TCK)
+  for pid in $(ip netns pids "$NS" 2>/dev/null); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    total=$(awk -v t="$total" -v hz="$hz" '{ printf "%.2f", t + ($12 + $13) / hz }' <<<"$stat")
+  done
+  echo "$total"
+}

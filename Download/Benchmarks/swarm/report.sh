@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # report.sh RESULTS.tsv BYTES "DOWNLOADERS": the Markdown table of swarm-bench.sh, with medians over
 # the runs and MeTorrent's time ratio to every other downloader.
-# RESULTS.tsv rows: downloader, run, wall_s, exit, peak_rss_kib, peak_anon_kib, OK|FAIL, cpu_s.
+# RESULTS.tsv rows: downloader, run, wall_s, exit, peak_rss_kib, peak_anon_kib, OK|FAIL, cpu_s, seeders_cpu_s.
 # CPU per GiB (user + system) holds better than wall time on a busy machine: other work steals the
-# cores from everyone, but seldom changes how much CPU a download itself needs.
+# cores from everyone, but seldom changes how much CPU a download itself needs. The seeders' CPU per GiB
+# (all of them together, during that download) shows what the swarm spent to serve it: on a machine with
+# few cores the wall time follows the downloader's CPU plus the seeders'.
 set -euo pipefail
 awk -F'\t' -v bytes="$2" -v order="$3" '
   function median(list,   n, v, i, j, t) {
@@ -14,6 +16,7 @@ awk -F'\t' -v bytes="$2" -v order="$3" '
   {
     walls[$1] = walls[$1] (walls[$1] == "" ? "" : " ") $3
     cpus[$1] = cpus[$1] (cpus[$1] == "" ? "" : " ") sprintf("%.2f", $8 / (bytes / 1073741824))
+    seeders[$1] = seeders[$1] (seeders[$1] == "" ? "" : " ") sprintf("%.2f", $9 / (bytes / 1073741824))
     if ($5 > peak[$1]) peak[$1] = $5
     if ($6 > anon[$1]) anon[$1] = $6
     runs[$1]++; if ($7 == "OK") ok[$1]++
@@ -21,14 +24,15 @@ awk -F'\t' -v bytes="$2" -v order="$3" '
   END {
     label["metorrent"] = "MeTorrent"; label["aria2"] = "aria2c"; label["libtorrent"] = "libtorrent"
     print ""
-    print "| downloader | wall time, s (median; runs) | MiB/s | CPU s/GiB, user+sys (median; runs) | peak RSS, MiB | peak anon. memory, MiB | sha256 |"
-    print "|---|---|---|---|---|---|---|"
+    print "| downloader | wall time, s (median; runs) | MiB/s | CPU s/GiB, user+sys (median; runs) | seeders, CPU s/GiB serving it (median) | peak RSS, MiB | peak anon. memory, MiB | sha256 |"
+    print "|---|---|---|---|---|---|---|---|"
     n = split(order, names, " ")
     for (i = 1; i <= n; i++) {
       d = names[i]; if (!(d in runs)) continue
       m[d] = median(walls[d])
-      printf "| %s | %.2f (%s) | %.0f | %.2f (%s) | %.0f | %.0f | %s %d/%d |\n", label[d], m[d], walls[d], \
-        bytes / 1048576 / m[d], median(cpus[d]), cpus[d], peak[d] / 1024, anon[d] / 1024, (ok[d] == runs[d] ? "OK" : "FAILED"), ok[d] + 0, runs[d]
+      printf "| %s | %.2f (%s) | %.0f | %.2f (%s) | %.2f | %.0f | %.0f | %s %d/%d |\n", label[d], m[d], walls[d], \
+        bytes / 1048576 / m[d], median(cpus[d]), cpus[d], median(seeders[d]), peak[d] / 1024, anon[d] / 1024, \
+        (ok[d] == runs[d] ? "OK" : "FAILED"), ok[d] + 0, runs[d]
     }
     if ("metorrent" in m) {
       print ""
