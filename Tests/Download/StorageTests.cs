@@ -51,7 +51,7 @@ public class StorageTests
         using (var storage = TorrentStorage.Open(_torrent, output))
         {
             for (int piece = 0; piece < _torrent.PieceCount; piece++)
-                storage.WritePiece(piece, Piece(piece).Select((b, i) => (ReadOnlyMemory<byte>)new[] { b }).ToArray());
+                storage.WritePiece(piece, Piece(piece).Select(b => (ReadOnlyMemory<byte>)new[] { b }).ToArray());
         }
         foreach (var file in _torrent.Files.Where(f => !f.IsPadding))
             Assert.That(File.ReadAllBytes(SafePath.Combine(output, file.Path)),
