@@ -46,7 +46,7 @@ public static class Mutants
     /// Runs every mutant of <paramref name="lesson"/> (or a <paramref name="sample"/> of them); 0 when each is caught
     /// (or, if equivalent, passes).
     /// </summary>
-    public static int Run(string root, LessonInfo lesson, string resultsDir, MutantSample? sample = null)
+    public static int Run(string root, LessonInfo lesson, string resultsDir, MutantSample? sample = null, bool testsBuilt = false)
     {
         string path = Path.Combine(lesson.Directory, "MUTANTS.md");
         if (!System.IO.File.Exists(path))
@@ -60,16 +60,18 @@ public static class Mutants
             Console.WriteLine($"{lesson.Folder}: a sample of {chosen.Count} of the {mutants.Count} mutants (seed {sample!.Seed}): {string.Join("; ", chosen.Select(m => m.Name))}");
         Scratch.Fill(root, lesson);
         Directory.CreateDirectory(resultsDir);
+        var clock = Stopwatch.StartNew();
         // Build the lesson's tests once against scratch/; then each mutant builds only the student's project, and its
         // assembly takes the place of scratch/'s beside the test assembly (a full `dotnet test` per mutant is three times
         // slower), compiled by the compiler server (a cold csc per mutant costs ~2 s more).
-        string log = Dotnet(root, ["build", lesson.Directory, $"-p:LessonStubProject={Scratch.ProjectPath(lesson)}"]);
+        // (testsBuilt: the caller has just built them so; each mutant's assembly takes the place of the student's anyway.)
+        string log = testsBuilt ? "--tests-built, but they are not built" : Dotnet(root, ["build", lesson.Directory, $"-p:LessonStubProject={Scratch.ProjectPath(lesson)}"]);
         string testDll = Path.Combine(lesson.Directory, "bin", "Debug", "net10.0", $"MeTorrent.Lesson{lesson.Number}.Tests.dll");
         string assembly = lesson.AssemblyName() + ".dll";
         if (!System.IO.File.Exists(testDll))
         {
             Console.WriteLine($"FAIL {lesson.Folder}: the lesson's tests did not build against scratch/:");
-            Console.WriteLine(string.Join('\n', log.Split('\n').Where(l => l.Contains("error")).Take(10)));
+            Console.WriteLine(string.Join('\n', log.Split('\n').Where(l => l.Contains("error") || testsBuilt).Take(10)));
             return 1;
         }
         // Each chosen mutant gets its own copy of scratch/ beside it (scratch-mutant-N/, at the same depth, so the project's
@@ -96,6 +98,7 @@ public static class Mutants
             System.IO.File.WriteAllText(target, source[..at] + mutant.Replace + source[(at + mutant.Find.Length)..]);
             applied.Add((i, folder));
         }
+        Console.WriteLine($"{lesson.Folder}: the tests built against scratch/ in {clock.Elapsed.TotalSeconds:0.0} s");
         string build = "";
         if (applied.Count > 0)
         {
@@ -105,6 +108,7 @@ public static class Mutants
                 $"  <Folder Name=\"/{Path.GetFileName(a.Folder)}/\"><Project Path=\"{Path.GetRelativePath(resultsDir, Path.Combine(a.Folder, Path.GetFileName(lesson.StudentProject)))}\" /></Folder>\n")) + "</Solution>\n");
             build = Dotnet(root, ["build", solution, "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=true"]);
         }
+        Console.WriteLine($"{lesson.Folder}: {applied.Count} mutants built in {clock.Elapsed.TotalSeconds:0.0} s");
         Parallel.ForEach(applied, new ParallelOptions { MaxDegreeOfParallelism = 2 }, a =>
         {
             var mutant = mutants[a.Index];
@@ -128,6 +132,7 @@ public static class Mutants
             lock (verdicts)
                 verdicts[a.Index] = verdict;
         });
+        Console.WriteLine($"{lesson.Folder}: their tests ran by {clock.Elapsed.TotalSeconds:0.0} s");
         int failures = 0;
         foreach (var (index, verdict) in verdicts.OrderBy(v => v.Key))
         {
