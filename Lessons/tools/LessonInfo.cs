@@ -84,9 +84,12 @@ public static class Scratch
         }
     }
 
-    public static string Fill(string root, LessonInfo lesson)
+    public static string Fill(string root, LessonInfo lesson) => Fill(root, lesson, FolderName);
+
+    /// <summary>The same, into Lessons/NN-Stage/<paramref name="folderName"/>/ (a mutant's copy, beside scratch/).</summary>
+    public static string Fill(string root, LessonInfo lesson, string folderName)
     {
-        string scratch = Path.Combine(lesson.Directory, FolderName);
+        string scratch = Path.Combine(lesson.Directory, folderName);
         System.IO.Directory.CreateDirectory(scratch);
         var files = lesson.StudentFiles().ToHashSet(StringComparer.Ordinal);
         foreach (string old in System.IO.Directory.EnumerateFiles(scratch, "*.cs", SearchOption.AllDirectories)

@@ -46,7 +46,7 @@ public static class Mutants
     /// Runs every mutant of <paramref name="lesson"/> (or a <paramref name="sample"/> of them); 0 when each is caught
     /// (or, if equivalent, passes).
     /// </summary>
-    public static int Run(string root, LessonInfo lesson, string resultsDir, MutantSample? sample = null)
+    public static int Run(string root, LessonInfo lesson, string resultsDir, MutantSample? sample = null, bool testsBuilt = false)
     {
         string path = Path.Combine(lesson.Directory, "MUTANTS.md");
         if (!System.IO.File.Exists(path))
@@ -58,60 +58,107 @@ public static class Mutants
         var chosen = sample is { } draw ? draw.Choose(mutants) : mutants;
         if (chosen.Count < mutants.Count)
             Console.WriteLine($"{lesson.Folder}: a sample of {chosen.Count} of the {mutants.Count} mutants (seed {sample!.Seed}): {string.Join("; ", chosen.Select(m => m.Name))}");
-        string scratch = Scratch.Fill(root, lesson);
+        Scratch.Fill(root, lesson);
         Directory.CreateDirectory(resultsDir);
-        // Build the lesson's tests once against scratch/; then each mutant rebuilds only the student's project
-        // and its assembly is copied beside the test assembly (a full `dotnet test` per mutant is three times slower),
-        // compiled by the compiler server (a cold csc per mutant costs ~2 s more).
-        string project = Path.Combine(scratch, Path.GetFileName(lesson.StudentProject));
-        string log = Dotnet(root, ["build", lesson.Directory, $"-p:LessonStubProject={Scratch.ProjectPath(lesson)}"]);
+        var clock = Stopwatch.StartNew();
+        // Build the lesson's tests once against scratch/; then each mutant builds only the student's project, and its
+        // assembly takes the place of scratch/'s beside the test assembly (a full `dotnet test` per mutant is three times
+        // slower), compiled by the compiler server (a cold csc per mutant costs ~2 s more).
+        // (testsBuilt: the caller has just built them so; each mutant's assembly takes the place of the student's anyway.)
+        string log = testsBuilt ? "--tests-built, but they are not built" : Dotnet(root, ["build", lesson.Directory, $"-p:LessonStubProject={Scratch.ProjectPath(lesson)}"]);
         string testDll = Path.Combine(lesson.Directory, "bin", "Debug", "net10.0", $"MeTorrent.Lesson{lesson.Number}.Tests.dll");
         string assembly = lesson.AssemblyName() + ".dll";
         if (!System.IO.File.Exists(testDll))
         {
             Console.WriteLine($"FAIL {lesson.Folder}: the lesson's tests did not build against scratch/:");
-            Console.WriteLine(string.Join('\n', log.Split('\n').Where(l => l.Contains("error")).Take(10)));
+            Console.WriteLine(string.Join('\n', log.Split('\n').Where(l => l.Contains("error") || testsBuilt).Take(10)));
             return 1;
         }
-        int failures = 0;
+        // Each chosen mutant gets its own copy of scratch/ beside it (scratch-mutant-N/, at the same depth, so the project's
+        // relative paths hold) with its change applied; one build compiles them all side by side (a build per mutant
+        // costs ~2 s of msbuild start-up each); then each assembly goes into its own copy of the built tests, and the
+        // test runs go two at a time.
+        var verdicts = new Dictionary<int, string>();
+        var applied = new List<(int Index, string Folder)>();
         for (int i = 0; i < mutants.Count; i++)
         {
             var mutant = mutants[i];
             if (!chosen.Contains(mutant))
                 continue;
-            Scratch.Fill(root, lesson); // a fresh copy of the reference for each mutant
-            string target = Path.Combine(scratch, mutant.File);
+            string folder = Scratch.Fill(root, lesson, $"{Scratch.FolderName}-mutant-{i + 1}");
+            DeleteFolder(Path.Combine(folder, "bin")); // an assembly from an earlier run must not pass for this one
+            string target = Path.Combine(folder, mutant.File);
             string source = System.IO.File.ReadAllText(target).Replace("\r\n", "\n");
             int at = source.IndexOf(mutant.Find, StringComparison.Ordinal);
             if (at < 0 || source.IndexOf(mutant.Find, at + 1, StringComparison.Ordinal) >= 0)
             {
-                Console.WriteLine($"FAIL {mutant.Name}: its first code block is {(at < 0 ? "not in" : "more than once in")} {mutant.File} (did the reference change?)");
-                failures++;
+                verdicts[i] = $"its first code block is {(at < 0 ? "not in" : "more than once in")} {mutant.File} (did the reference change?)";
                 continue;
             }
             System.IO.File.WriteAllText(target, source[..at] + mutant.Replace + source[(at + mutant.Find.Length)..]);
-            string trx = Path.Combine(resultsDir, $"{lesson.Folder}-mutant-{i + 1}.trx");
-            System.IO.File.Delete(trx);
+            applied.Add((i, folder));
+        }
+        Console.WriteLine($"{lesson.Folder}: the tests built against scratch/ in {clock.Elapsed.TotalSeconds:0.0} s");
+        string build = "";
+        if (applied.Count > 0)
+        {
+            string solution = Path.Combine(resultsDir, $"{lesson.Folder}-mutants.slnx");
+            // One solution folder per copy: a solution wants its projects' names unique within a folder.
+            System.IO.File.WriteAllText(solution, "<Solution>\n" + string.Concat(applied.Select(a =>
+                $"  <Folder Name=\"/{Path.GetFileName(a.Folder)}/\"><Project Path=\"{Path.GetRelativePath(resultsDir, Path.Combine(a.Folder, Path.GetFileName(lesson.StudentProject)))}\" /></Folder>\n")) + "</Solution>\n");
+            build = Dotnet(root, ["build", solution, "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=true"]);
+        }
+        Console.WriteLine($"{lesson.Folder}: {applied.Count} mutants built in {clock.Elapsed.TotalSeconds:0.0} s");
+        Parallel.ForEach(applied, new ParallelOptions { MaxDegreeOfParallelism = 2 }, a =>
+        {
+            var mutant = mutants[a.Index];
+            string built = Path.Combine(a.Folder, "bin", "Debug", "net10.0", assembly);
             string verdict;
-            string build = Dotnet(root, ["build", project, "--no-restore", "-p:BuildProjectReferences=false", "-p:UseSharedCompilation=true"]);
-            string built = Path.Combine(scratch, "bin", "Debug", "net10.0", assembly);
-            if (build.Contains("Build succeeded", StringComparison.Ordinal) && System.IO.File.Exists(built))
+            if (System.IO.File.Exists(built))
             {
-                System.IO.File.Copy(built, Path.Combine(Path.GetDirectoryName(testDll)!, assembly), overwrite: true);
+                string tests = Path.Combine(resultsDir, $"{lesson.Folder}-mutant-{a.Index + 1}-tests");
+                DeleteFolder(tests);
+                CopyFolder(Path.GetDirectoryName(testDll)!, tests);
+                System.IO.File.Copy(built, Path.Combine(tests, assembly), overwrite: true);
+                string trx = Path.Combine(resultsDir, $"{lesson.Folder}-mutant-{a.Index + 1}.trx");
+                System.IO.File.Delete(trx);
                 string filter = string.Join('|', mutant.Tests.Select(t => $"FullyQualifiedName~{t}"));
-                string run = Dotnet(root, ["test", testDll, "--filter", filter, "--logger", $"trx;LogFileName={trx}"]);
+                string run = Dotnet(root, ["test", Path.Combine(tests, Path.GetFileName(testDll)), "--filter", filter, "--logger", $"trx;LogFileName={trx}"]);
                 verdict = Judge(mutant, trx, run);
             }
             else
-                verdict = "the mutant does not build: " + string.Join(" | ", build.Split('\n').Where(l => l.Contains("error")).Distinct().Take(3));
+                verdict = "the mutant does not build: " + string.Join(" | ", build.Split('\n')
+                    .Where(l => l.Contains("error") && l.Contains(Path.GetFileName(a.Folder) + "/", StringComparison.Ordinal)).Distinct().Take(3));
+            lock (verdicts)
+                verdicts[a.Index] = verdict;
+        });
+        Console.WriteLine($"{lesson.Folder}: their tests ran by {clock.Elapsed.TotalSeconds:0.0} s");
+        int failures = 0;
+        foreach (var (index, verdict) in verdicts.OrderBy(v => v.Key))
+        {
             bool ok = verdict.StartsWith("caught", StringComparison.Ordinal) || verdict.StartsWith("passes", StringComparison.Ordinal);
-            Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {mutant.Name}: {verdict}");
+            Console.WriteLine($"{(ok ? "PASS" : "FAIL")} {mutants[index].Name}: {verdict}");
             if (!ok)
                 failures++;
         }
-        Scratch.Fill(root, lesson); // leave the reference in scratch/ (the "run it" check uses it)
         Console.WriteLine($"{lesson.Folder}: {chosen.Count - failures} of {chosen.Count} mutants behave as listed");
         return failures == 0 ? 0 : 1;
+    }
+
+    private static void DeleteFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            System.IO.File.Copy(file, target);
+        }
     }
 
     private static string Judge(Mutant mutant, string trx, string log)

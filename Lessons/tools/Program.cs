@@ -20,6 +20,9 @@
 //   dotnet run --project Lessons/tools -- mutants NN-Stage <results-folder> --sample N <seed>
 //                                                           only N of them, drawn by <seed> (CI: the commit id, so
 //                                                           each landing checks others; used by .ci/lessons)
+//   ... mutants NN-Stage <results-folder> [--sample N <seed>] --tests-built
+//                                                           the lesson's tests are already built against scratch/ (the
+//                                                           gate has just run them there): no build of them first
 // The marker syntax is described in Markers.cs and in Lessons/README.md.
 using MeTorrent.Lessons.Tool;
 
@@ -77,6 +80,10 @@ namespace MeTorrent.Lessons.Tool
                     ["mutants", var lesson, var results] => Mutants.Run(root, LessonInfo.Find(root, lesson), Path.GetFullPath(results)),
                     ["mutants", var lesson, var results, "--sample", var count, var seed] when int.TryParse(count, out int n) && n > 0 =>
                         Mutants.Run(root, LessonInfo.Find(root, lesson), Path.GetFullPath(results), new MutantSample(n, seed)),
+                    ["mutants", var lesson, var results, "--tests-built"] =>
+                        Mutants.Run(root, LessonInfo.Find(root, lesson), Path.GetFullPath(results), testsBuilt: true),
+                    ["mutants", var lesson, var results, "--sample", var count, var seed, "--tests-built"] when int.TryParse(count, out int n) && n > 0 =>
+                        Mutants.Run(root, LessonInfo.Find(root, lesson), Path.GetFullPath(results), new MutantSample(n, seed), testsBuilt: true),
                     _ => Usage(),
                 };
             }
@@ -104,7 +111,7 @@ namespace MeTorrent.Lessons.Tool
 
         private static int Usage()
         {
-            Console.Error.WriteLine("usage: dotnet run --project Lessons/tools -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN-Stage> | api <NN-Stage> | fill <NN-Stage> [folder] | release <folder> | mutants <NN-Stage> [results-folder [--sample N seed]]");
+            Console.Error.WriteLine("usage: dotnet run --project Lessons/tools -- generate | check [NN-Stage] | results <file.trx> reference|stub <NN-Stage> | api <NN-Stage> | fill <NN-Stage> [folder] | release <folder> | mutants <NN-Stage> [results-folder [--sample N seed] [--tests-built]]");
             return 2;
         }
 

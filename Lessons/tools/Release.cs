@@ -25,7 +25,11 @@ public static class Release
         Directory.CreateDirectory(lib);
 
         // The reference, compiled: every lesson's reference project (and what it references), Release, no symbols.
-        foreach (string project in lessons.Select(l => l.ReferenceProject).Append("Download/Download.csproj").Distinct())
+        // One build per project that no other of them references (the others' builds compile it into lib/ too: a build
+        // each would cost a few seconds more).
+        var projects = lessons.Select(l => l.ReferenceProject).Append("Download/Download.csproj").Distinct().ToList();
+        var referenced = projects.SelectMany(p => ProjectClosure(Path.Combine(root, p)).Skip(1)).ToHashSet(StringComparer.Ordinal);
+        foreach (string project in projects.Where(p => !referenced.Contains(Path.GetFullPath(Path.Combine(root, p)))))
         {
             string log = Mutants.Dotnet(root, ["build", project, "-c", "Release", "-o", lib, "-p:DebugType=none", "-p:UseAppHost=false"]);
             if (!log.Contains("Build succeeded", StringComparison.Ordinal))
@@ -127,22 +131,27 @@ public static class Release
     }
 
     /// <summary>The assembly names of <paramref name="project"/> and of every project it references, itself first.</summary>
-    private static List<string> Closure(string root, string project)
+    private static List<string> Closure(string root, string project) =>
+        ProjectClosure(Path.Combine(root, project))
+            .Select(path => Regex.Match(File.ReadAllText(path), "<AssemblyName>(.*?)</AssemblyName>") is { Success: true } m
+                ? m.Groups[1].Value : Path.GetFileNameWithoutExtension(path))
+            .ToList();
+
+    /// <summary>The full paths of <paramref name="project"/> and of every project it references, itself first.</summary>
+    private static List<string> ProjectClosure(string project)
     {
-        var names = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var paths = new List<string>();
         void Visit(string path)
         {
             path = Path.GetFullPath(path);
-            if (!seen.Add(path))
+            if (paths.Contains(path))
                 return;
-            string text = File.ReadAllText(path);
-            names.Add(Regex.Match(text, "<AssemblyName>(.*?)</AssemblyName>") is { Success: true } m ? m.Groups[1].Value : Path.GetFileNameWithoutExtension(path));
-            foreach (Match reference in Regex.Matches(text, @"<ProjectReference Include=""([^""]+)"""))
+            paths.Add(path);
+            foreach (Match reference in Regex.Matches(File.ReadAllText(path), @"<ProjectReference Include=""([^""]+)"""))
                 Visit(Path.Combine(Path.GetDirectoryName(path)!, reference.Groups[1].Value));
         }
-        Visit(Path.Combine(root, project));
-        return names;
+        Visit(project);
+        return paths;
     }
 
     /// <summary>
