@@ -81,6 +81,13 @@ public sealed partial class DownloadState
         // handed to a departed peer would stay "requested" with no one left to release them.
         if (peer.HasLeft)
             return 0;
+        // Every block in flight is asked for or here, and there is no room to start a piece: nothing to take. The usual
+        // case on a fast swarm while pieces wait for their hash check, after nearly every block: skip the scans below.
+        if (_freeBlocks.Value == 0 && _picker.MissingCount > 0 && !HasRoomForAnotherPiece())
+        {
+            _waitingForRoom = true;
+            return 0;
+        }
         int count = 0;
         foreach (var piece in _inFlight.Values)
             if (piece.Owner == peer && count < output.Length)
@@ -103,7 +110,7 @@ public sealed partial class DownloadState
             }
             int index = _picker.PickNew(peerPieces, peer.Record);
             if (index < 0) break;
-            var piece = new InFlightPiece(index, _torrent.PieceSize(index)) { Owner = peer };
+            var piece = new InFlightPiece(index, _torrent.PieceSize(index), _freeBlocks) { Owner = peer };
             _inFlight.Add(index, piece);
             _picker.SetStatus(index, PieceStatus.InFlight);
             count = TakeFree(peer, piece, output, count);
