@@ -81,24 +81,22 @@ public sealed partial class DownloadState
         // handed to a departed peer would stay "requested" with no one left to release them.
         if (peer.HasLeft)
             return 0;
-        // Every block in flight is asked for or here, and there is no room to start a piece: nothing to take. The usual
-        // case on a fast swarm while pieces wait for their hash check, after nearly every block: skip the scans below.
-        if (_freeBlocks.Value == 0 && _picker.MissingCount > 0 && !HasRoomForAnotherPiece())
-        {
-            _waitingForRoom = true;
-            return 0;
-        }
         int count = 0;
-        foreach (var piece in _inFlight.Values)
-            if (piece.Owner == peer && count < output.Length)
-                count = TakeFree(peer, piece, output, count);
-        foreach (var piece in _inFlight.Values)
+        // The scans of the pieces in flight only take free blocks: while none is free (the usual case on a fast swarm,
+        // where every block is asked for and pieces wait for their hash check) they are skipped.
+        if (_freeBlocks.Value > 0)
         {
-            if (count == output.Length) return count;
-            if (piece.Owner is null && peerPieces[piece.Index] && piece.HasFreeBlock())
+            foreach (var piece in _inFlight.Values)
+                if (piece.Owner == peer && count < output.Length)
+                    count = TakeFree(peer, piece, output, count);
+            foreach (var piece in _inFlight.Values)
             {
-                piece.Owner = peer;
-                count = TakeFree(peer, piece, output, count);
+                if (count == output.Length) return count;
+                if (piece.Owner is null && peerPieces[piece.Index] && piece.HasFreeBlock())
+                {
+                    piece.Owner = peer;
+                    count = TakeFree(peer, piece, output, count);
+                }
             }
         }
         while (count < output.Length)
@@ -115,9 +113,10 @@ public sealed partial class DownloadState
             _picker.SetStatus(index, PieceStatus.InFlight);
             count = TakeFree(peer, piece, output, count);
         }
-        foreach (var piece in _inFlight.Values)
-            if (count < output.Length && peerPieces[piece.Index])
-                count = TakeFree(peer, piece, output, count);
+        if (_freeBlocks.Value > 0)
+            foreach (var piece in _inFlight.Values)
+                if (count < output.Length && peerPieces[piece.Index])
+                    count = TakeFree(peer, piece, output, count);
         if (count == 0 && IsEndgame())
             count = TakeDuplicates(peer, peerPieces, output);
         if (count > 0 && peer.Outstanding.Count == count)
