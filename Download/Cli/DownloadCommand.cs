@@ -147,7 +147,10 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         if (!quiet)
             errors.WriteLine("Finished: " + Progress.Summary.Of(engine.Stats, elapsed));
         if (verbose)
+        {
             errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers));
+            errors.WriteLine(MemoryFigures.Cpu());
+        }
         output.WriteLine($"Downloaded {torrentArgument} to {path}.");
     }
 

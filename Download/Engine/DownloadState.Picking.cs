@@ -82,16 +82,21 @@ public sealed partial class DownloadState
         if (peer.HasLeft)
             return 0;
         int count = 0;
-        foreach (var piece in _inFlight.Values)
-            if (piece.Owner == peer && count < output.Length)
-                count = TakeFree(peer, piece, output, count);
-        foreach (var piece in _inFlight.Values)
+        // The scans of the pieces in flight only take free blocks: while none is free (the usual case on a fast swarm,
+        // where every block is asked for and pieces wait for their hash check) they are skipped.
+        if (_freeBlocks.Value > 0)
         {
-            if (count == output.Length) return count;
-            if (piece.Owner is null && peerPieces[piece.Index] && piece.HasFreeBlock())
+            foreach (var piece in _inFlight.Values)
+                if (piece.Owner == peer && count < output.Length)
+                    count = TakeFree(peer, piece, output, count);
+            foreach (var piece in _inFlight.Values)
             {
-                piece.Owner = peer;
-                count = TakeFree(peer, piece, output, count);
+                if (count == output.Length) return count;
+                if (piece.Owner is null && peerPieces[piece.Index] && piece.HasFreeBlock())
+                {
+                    piece.Owner = peer;
+                    count = TakeFree(peer, piece, output, count);
+                }
             }
         }
         while (count < output.Length)
@@ -103,14 +108,15 @@ public sealed partial class DownloadState
             }
             int index = _picker.PickNew(peerPieces, peer.Record);
             if (index < 0) break;
-            var piece = new InFlightPiece(index, _torrent.PieceSize(index)) { Owner = peer };
+            var piece = new InFlightPiece(index, _torrent.PieceSize(index), _freeBlocks) { Owner = peer };
             _inFlight.Add(index, piece);
             _picker.SetStatus(index, PieceStatus.InFlight);
             count = TakeFree(peer, piece, output, count);
         }
-        foreach (var piece in _inFlight.Values)
-            if (count < output.Length && peerPieces[piece.Index])
-                count = TakeFree(peer, piece, output, count);
+        if (_freeBlocks.Value > 0)
+            foreach (var piece in _inFlight.Values)
+                if (count < output.Length && peerPieces[piece.Index])
+                    count = TakeFree(peer, piece, output, count);
         if (count == 0 && IsEndgame())
             count = TakeDuplicates(peer, peerPieces, output);
         if (count > 0 && peer.Outstanding.Count == count)

@@ -17,6 +17,7 @@ public sealed partial class DownloadState
     private readonly PiecePicker _picker;
     private readonly Bitfield _have;
     private readonly Dictionary<int, InFlightPiece> _inFlight = [];
+    private readonly FreeBlockCount _freeBlocks = new();   // over every piece in _inFlight
     private readonly Dictionary<int, List<SuspectBlock>> _suspectBlocks = [];   // failed pieces with several senders
     private readonly List<PeerRequests> _peers = [];
     private readonly long _maxInFlightBytes;
@@ -47,6 +48,9 @@ public sealed partial class DownloadState
     public int HaveCount => _have.SetCount;
 
     public int InFlightCount => _inFlight.Count;
+
+    /// <summary>Blocks of the pieces in flight that nobody has been asked for and that have not arrived.</summary>
+    public int FreeBlocksInFlight => _freeBlocks.Value;
 
     public PieceBufferCounts PieceBuffers => _buffers.Counts;
 
@@ -171,6 +175,7 @@ public sealed partial class DownloadState
     public IReadOnlyList<PeerRecord> PieceChecked(InFlightPiece piece, bool good, bool blame = true)
     {
         _inFlight.Remove(piece.Index);
+        piece.LeaveFlight();
         var contributors = piece.Contributors.ToList();
         List<PeerRecord> proven;
         if (good)
@@ -261,6 +266,7 @@ public sealed partial class DownloadState
     {
         foreach (var piece in _inFlight.Values)
         {
+            piece.LeaveFlight();
             ReturnBuffer(piece);
             _picker.SetStatus(piece.Index, PieceStatus.Missing);
         }

@@ -60,14 +60,14 @@ public sealed class EngineOptions
     /// Bytes of pieces held in memory while downloading: every piece in flight (requested, arriving, or
     /// waiting for its hash check and write) has a piece-length buffer. This bounds the download's memory
     /// whatever the torrent's size, and slows the network down to the pace of hashing and writing when
-    /// the disk is the bottleneck. 24 MiB covers the requests in flight at hundreds of MiB/s (a queue
-    /// per peer of about one round trip's worth): on the 1 GiB swarm benchmark 32 MiB was no faster and
-    /// cost 6 MiB more of peak RSS. At least four pieces are allowed, so that some can be verified while
+    /// the disk is the bottleneck. 16 MiB covers the requests in flight at hundreds of MiB/s (a queue
+    /// per peer of about one round trip's worth): on the 1 GiB swarm benchmark 24 and 32 MiB were no
+    /// faster and cost 6–14 MiB more of peak RSS. At least four pieces are allowed, so that some can be verified while
     /// others arrive.
     /// </summary>
     public long MaxInFlightBytes { get; init; } = DefaultMaxInFlightBytes;
 
-    public const long DefaultMaxInFlightBytes = 24L << 20;
+    public const long DefaultMaxInFlightBytes = 16L << 20;
 
     /// <summary>Timeouts of each peer connection.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);

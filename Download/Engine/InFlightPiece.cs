@@ -11,8 +11,10 @@ public sealed class InFlightPiece
     private readonly byte[]?[] _blocks;
     private readonly byte[] _requests;   // outstanding requests per block
     private readonly PeerRecord?[] _senders;
+    private FreeBlockCount? _allFree;
 
-    public InFlightPiece(int index, int length)
+    /// <param name="allFree">the count of free blocks over every piece in flight, which this piece keeps up to date</param>
+    public InFlightPiece(int index, int length, FreeBlockCount? allFree = null)
     {
         Index = index;
         Length = length;
@@ -20,6 +22,7 @@ public sealed class InFlightPiece
         _blocks = new byte[BlockCount][];
         _requests = new byte[BlockCount];
         _senders = new PeerRecord?[BlockCount];
+        _allFree = allFree;
         FreeCount = BlockCount;
     }
 
@@ -32,7 +35,15 @@ public sealed class InFlightPiece
     public int ReceivedCount { get; private set; }
 
     /// <summary>Blocks neither received nor requested: kept as a count so the picker skips busy pieces without scanning them.</summary>
-    public int FreeCount { get; private set; }
+    public int FreeCount
+    {
+        get;
+        private set
+        {
+            _allFree?.Add(value - field);
+            field = value;
+        }
+    }
 
     /// <summary>The connection that started this piece and fetches it first; null once it has gone.</summary>
     public PeerRequests? Owner { get; set; }
@@ -72,6 +83,13 @@ public sealed class InFlightPiece
     }
 
     public bool HasFreeBlock() => FreeCount > 0;
+
+    /// <summary>The piece is no longer in flight (checked, or dropped at shutdown): its free blocks stop counting.</summary>
+    public void LeaveFlight()
+    {
+        _allFree?.Add(-FreeCount);
+        _allFree = null;
+    }
 
     /// <summary>
     /// Takes a block's bytes (the first <see cref="BlockLength"/> of <paramref name="data"/>): the array

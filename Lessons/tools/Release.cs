@@ -43,8 +43,10 @@ public static class Release
         File.Copy(Path.Combine(root, "Directory.Build.props"), Path.Combine(target, "Directory.Build.props"));
         foreach (string support in new[] { "StageAttribute.cs", "LessonAssert.cs" })
             File.Copy(Path.Combine(root, "Tests", "Support", support), Path.Combine(lessonsDir, "Support", support));
-        File.WriteAllText(Path.Combine(lessonsDir, "Lesson.targets"), LessonTargets);
-        File.WriteAllText(Path.Combine(lessonsDir, "Stub.targets"), StubTargets);
+        File.WriteAllText(Path.Combine(lessonsDir, "Lesson.targets"),
+            LessonTargets.Replace(UnfinishedLessonsPlace, Section(root, "Lesson.targets", "OwnLessons=true: your lesson runs on")));
+        File.WriteAllText(Path.Combine(lessonsDir, "Stub.targets"),
+            StubTargets.Replace(SourcesInBuildPlace, Section(root, "Stub.targets", "The source files this build compiles")));
         // The course text for students: everything before the instructor's and the maintainers' sections.
         string course = File.ReadAllText(Path.Combine(root, "Lessons", "README.md"));
         int cut = course.IndexOf("\n## How an instructor", StringComparison.Ordinal);
@@ -239,7 +241,24 @@ public static class Release
 
         """;
 
-    private const string LessonTargets = """
+    private const string UnfinishedLessonsPlace = "<!-- LESSON001 -->";
+    private const string SourcesInBuildPlace = "<!-- LessonSourcesInBuild -->";
+
+    /// <summary>
+    /// A section of the repository's Lessons/<paramref name="file"/>, from the comment that opens with
+    /// <paramref name="opening"/> to the end of the target after it: the release's targets share it word for word
+    /// (-p:OwnLessons=true names the unfinished lessons a build compiles, LESSON001, there too).
+    /// </summary>
+    private static string Section(string root, string file, string opening)
+    {
+        string text = File.ReadAllText(Path.Combine(root, "Lessons", file));
+        var section = Regex.Match(text, @"  <!--\s*" + Regex.Escape(opening) + @".*?</Target>", RegexOptions.Singleline);
+        if (!section.Success)
+            throw new MarkerException($"Lessons/{file} has no section opening with \"{opening}\"");
+        return section.Value.TrimStart();
+    }
+
+    private const string LessonTargets = $$"""
         <Project>
           <!-- A lesson's test project in the student release: tests/ against your src/ (or, with -p:Reference=true,
                against the compiled reference in lib/). LessonLibraries: the stage's assembly and the earlier ones. -->
@@ -261,16 +280,18 @@ public static class Release
           <ItemGroup Condition="'$(Reference)' != 'true'">
             <ProjectReference Include="$(LessonStubProject)" />
           </ItemGroup>
+          {{UnfinishedLessonsPlace}}
         </Project>
 
         """;
 
-    private const string StubTargets = """
+    private const string StubTargets = $$"""
         <Project>
           <!-- The student's project in the release: src/ (yours) plus ../provided/ (the rest of the stage). -->
           <ItemGroup>
             <Compile Include="../provided/**/*.cs" Link="provided/%(RecursiveDir)%(Filename)%(Extension)" />
           </ItemGroup>
+          {{SourcesInBuildPlace}}
         </Project>
 
         """;

@@ -52,6 +52,20 @@ public class DownloadCommandTests
     }
 
     [Test]
+    public async Task AVerboseDownloadEndsWithItsMemoryAndCpuFigures()
+    {
+        using var deadline = Deadline();
+        await using var swarm = await SwarmAsync(1 << 20, multiFile: false, 32 * 1024, seeders: 1, deadline.Token);
+        string output = Path.Combine(_folder, "copy.bin");
+        var result = MeTorrentCli.Run(["download", "-o", output, swarm.TorrentPath, "--verbose",
+            "--peer", swarm.Seeders[0].ListenEndPoint!.ToString()], TimeSpan.FromSeconds(60));
+        Assert.That(result.ExitCode, Is.Zero, result.Errors);
+        Assert.That(result.Errors, Does.Match(@"Memory: \d+ block buffers \(.+\) for \d+ blocks, .+ allocated, \d+/\d+/\d+ collections"));
+        Assert.That(result.Errors, Does.Match(@"CPU: \d+\.\d\d s; the JIT compiled [1-9]\d* methods \(\d+\.\d\d s in the JIT, waits included\)\."));
+        Assert.That(swarm.Verify(output), Is.True);
+    }
+
+    [Test]
     public async Task NoTrackerAndNoPeerIsAClearError()
     {
         var (code, _, errors) = await RunAsync("download", "-o", Path.Combine(_folder, "out.bin"), WriteTorrent([]));

@@ -290,6 +290,56 @@ public class DownloadStateTests
     }
 
     [Test]
+    public void TheFreeBlockCountFollowsEveryRequestReleaseAndArrival()
+    {
+        var state = NewState(out var pieces);
+        var peer = state.AddPeer(NewPeer(1));
+        var requests = new BlockRequest[6];
+        Assert.That(state.PickRequests(peer, pieces, requests), Is.EqualTo(6));
+        Assert.That(state.FreeBlocksInFlight, Is.EqualTo(2), "two pieces started (8 blocks), 6 asked for");
+
+        state.Release(peer, requests[5]);
+        Assert.That(state.FreeBlocksInFlight, Is.EqualTo(3), "a released block is free again");
+        var cancels = new List<(PeerRequests, BlockRequest)>();
+        for (int i = 0; i < 4; i++)
+            state.BlockReceived(peer, requests[i].Piece, requests[i].Begin, Block(requests[i].Length), cancels);
+        Assert.That(state.FreeBlocksInFlight, Is.EqualTo(3), "arrivals of blocks asked for change nothing");
+
+        var other = state.AddPeer(NewPeer(2));
+        var rest = new BlockRequest[14];
+        Assert.That(state.PickRequests(other, pieces, rest), Is.EqualTo(9), "3 free blocks, and the 6 of the last two pieces");
+        Assert.That(state.FreeBlocksInFlight, Is.Zero);
+        state.ReleaseAll(other);
+        Assert.That(state.FreeBlocksInFlight, Is.EqualTo(9));
+        state.ReleaseBuffers();
+        Assert.That(state.FreeBlocksInFlight, Is.Zero, "pieces dropped at the stop no longer count");
+    }
+
+    [Test]
+    public void WithNoRoomAndNoFreeBlockAPeerGetsNothingUntilABlockIsReleased()
+    {
+        const int Pieces = 12, PieceBlocks = 2, Room = DownloadState.MinPiecesInFlight;
+        string path = Path.Combine(_folder, "twelve.bin");
+        SamplePayload.WriteFile(path, Pieces * PieceBlocks * Blocks.Size, 5);
+        var torrent = Torrent.Parse(SwarmHelpers.TorrentFor(path, PieceBlocks * Blocks.Size));
+        var state = new DownloadState(torrent, new Bitfield(Pieces), maxInFlightBytes: Room * PieceBlocks * Blocks.Size, random: new Random(3));
+        var pieces = new Bitfield(Pieces);
+        pieces.SetAll();
+        state.PeerHasAll(pieces);
+        var first = state.AddPeer(NewPeer(1));
+        var second = state.AddPeer(NewPeer(2));
+        var asked = new BlockRequest[Pieces * PieceBlocks];
+        Assert.That(state.PickRequests(first, pieces, asked), Is.EqualTo(Room * PieceBlocks), "every block of the pieces memory allows");
+        var none = new BlockRequest[Pieces * PieceBlocks];
+        Assert.That(state.TopUp(second, pieces, none.Length, none), Is.Zero, "nothing free, no room");
+        Assert.That(state.TopUp(second, pieces, none.Length, none), Is.Zero, "still nothing");
+
+        state.Release(first, asked[3]);
+        Assert.That(state.TopUp(second, pieces, none.Length, none), Is.EqualTo(1), "the released block goes to the next peer that asks");
+        Assert.That(none[0], Is.EqualTo(asked[3]));
+    }
+
+    [Test]
     public void StoppingGivesBackTheBuffersOfUnfinishedPieces()
     {
         var state = NewState(out var pieces);
