@@ -65,13 +65,15 @@ public static class Mutants
         // assembly takes the place of scratch/'s beside the test assembly (a full `dotnet test` per mutant is three times
         // slower), compiled by the compiler server (a cold csc per mutant costs ~2 s more).
         // (testsBuilt: the caller has just built them so; each mutant's assembly takes the place of the student's anyway.)
-        string log = testsBuilt ? "--tests-built, but they are not built" : Dotnet(root, ["build", lesson.Directory, $"-p:LessonStubProject={Scratch.ProjectPath(lesson)}"]);
+        string log = testsBuilt ? "" : Dotnet(root, ["build", lesson.Directory, $"-p:LessonStubProject={Scratch.ProjectPath(lesson)}"]);
         string testDll = Path.Combine(lesson.Directory, "bin", "Debug", "net10.0", $"MeTorrent.Lesson{lesson.Number}.Tests.dll");
         string assembly = lesson.AssemblyName() + ".dll";
         if (!System.IO.File.Exists(testDll))
         {
-            Console.WriteLine($"FAIL {lesson.Folder}: the lesson's tests did not build against scratch/:");
-            Console.WriteLine(string.Join('\n', log.Split('\n').Where(l => l.Contains("error") || testsBuilt).Take(10)));
+            Console.WriteLine(testsBuilt
+                ? $"FAIL {lesson.Folder}: --tests-built, but the lesson's tests are not built against scratch/"
+                : $"FAIL {lesson.Folder}: the lesson's tests did not build against scratch/:\n" +
+                  string.Join('\n', log.Split('\n').Where(l => l.Contains("error")).Take(10)));
             return 1;
         }
         // Each chosen mutant gets its own copy of scratch/ beside it (scratch-mutant-N/, at the same depth, so the project's
@@ -98,7 +100,7 @@ public static class Mutants
             System.IO.File.WriteAllText(target, source[..at] + mutant.Replace + source[(at + mutant.Find.Length)..]);
             applied.Add((i, folder));
         }
-        Console.WriteLine($"{lesson.Folder}: the tests built against scratch/ in {clock.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"{lesson.Folder}: the tests built against scratch/ and {applied.Count} mutant copies written in {clock.Elapsed.TotalSeconds:0.0} s");
         string build = "";
         if (applied.Count > 0)
         {
