@@ -113,11 +113,15 @@ public sealed class SeedCommand : ICommand, IHasOptions
             s => s.Uploaded, (s, rate, _) => SeedLine.Format(s, rate), stopDisplay.Token);
         try
         {
-            // Until Ctrl-C; the engine fails only when the disk does (while filling gaps in partial data).
+            // Until Ctrl-C, or until the engine fails: the disk (while filling gaps in partial data), or its loop
+            // (a bug, or a lesson step not written yet), which a complete torrent's Completion no longer reports.
             var stopped = Task.Delay(Timeout.Infinite, cancellation);
             await Task.WhenAny(engine.Completion, stopped);
             if (engine.Completion.IsFaulted)
                 await engine.Completion;
+            await Task.WhenAny(engine.LoopFailure, stopped);
+            if (engine.LoopFailure.IsFaulted)
+                await engine.LoopFailure;
             await stopped;
         }
         catch (EngineException e)

@@ -28,7 +28,9 @@ public sealed partial class TorrentEngine
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug, not a peer's doing (peers' errors end their own connection): stop with what happened.
-            _completion.TrySetException(new EngineException($"internal error: {e.Message}", e));
+            var failure = new EngineException($"internal error: {e.Message}", e);
+            _completion.TrySetException(failure);   // a download stops here; a seeder, already complete, hears it through LoopFailure
+            _loopFailure.TrySetException(failure);
             Log(e.ToString());
             _events.Writer.TryComplete();   // nobody reads events any more: posting them must not wait forever
         }

@@ -33,6 +33,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         new BoundedChannelOptions(EventQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _loopFailure = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskTracker _tasks = new();
     private readonly BlockPool _blocks = new();
     private readonly PeerConnectionOptions _connectionOptions;
@@ -100,6 +101,13 @@ public sealed partial class TorrentEngine : IAsyncDisposable
 
     /// <summary>Completes when every piece is verified on disk; fails with <see cref="EngineException"/> when the download cannot finish.</summary>
     public Task Completion => _completion.Task;
+
+    /// <summary>
+    /// Fails with <see cref="EngineException"/> when the torrent's loop stops on an error of its own (a bug, or a
+    /// lesson step not written yet), at any time: also once <see cref="Completion"/> is done, while seeding, when
+    /// nothing else would tell. Cancelled when the engine is disposed.
+    /// </summary>
+    public Task LoopFailure => _loopFailure.Task;
 
     /// <summary>Opens the files (refusing unsafe paths before writing anything), checks the data already there, and starts.</summary>
     /// <exception cref="MetainfoException">a file path would leave the output folder</exception>
@@ -196,6 +204,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         {
             _storage.Dispose();
             _completion.TrySetCanceled();
+            _loopFailure.TrySetCanceled();
             _stop.Dispose();
         }
     }
