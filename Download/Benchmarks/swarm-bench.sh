@@ -12,6 +12,7 @@
 #     --seeders LIST      comma-separated subset of libtorrent,transmission,aria2,qbittorrent (default all)
 #     --downloaders LIST  comma-separated subset of metorrent,aria2,libtorrent (default all, in that order)
 #     --runs N            download N times with each downloader and report medians (default 1)
+#     --warmup N          untimed downloads by each downloader before the timed ones (default 1)
 #     --dir DIR           payload, torrent, downloads and logs (default /tmp/metorrent-bench)
 #     --metorrent DLL     a built metorrent.dll (default: build Download in Release first)
 #     --metorrent-args A  extra arguments for `metorrent download` (e.g. "--peer 127.0.0.1:6881")
@@ -30,7 +31,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 SYS_PY=/usr/bin/python3
 TRACKER_PORT=6969 LT_DL_PORT=6891 ARIA2_DL_PORT=6892
 
-SIZE_MB=1024 PIECE_KIB=256 RUNS=1 DIR=/tmp/metorrent-bench TIMEOUT=900 CEILINGS=1
+SIZE_MB=1024 PIECE_KIB=256 RUNS=1 WARMUP=1 DIR=/tmp/metorrent-bench TIMEOUT=900 CEILINGS=1
 SEEDERS="libtorrent,transmission,aria2,qbittorrent" DOWNLOADERS="metorrent,aria2,libtorrent"
 MT_DLL="" MT_ARGS=""
 READY_TIMEOUT=300
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
     --seeders) SEEDERS=$2; shift ;;
     --downloaders) DOWNLOADERS=$2; shift ;;
     --runs) RUNS=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
     --dir) DIR=$2; shift ;;
     --metorrent) MT_DLL=$(readlink -f "$2"); shift ;;
     --metorrent-args) MT_ARGS=$2; shift ;;
@@ -59,6 +61,7 @@ done
 SEEDERS=${SEEDERS//,/ } DOWNLOADERS=${DOWNLOADERS//,/ }
 [[ $SIZE_MB =~ ^[1-9][0-9]*$ ]] || die "--size wants a whole number of MiB"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs wants a positive number"
+[[ $WARMUP =~ ^[0-9]+$ ]] || die "--warmup wants a whole number"
 PIECE_LOG=$(awk -v k="$PIECE_KIB" 'BEGIN { l = log(k * 1024) / log(2); if (l == int(l) && l >= 14 && l <= 24) print l }')
 [ -n "$PIECE_LOG" ] || die "--piece-kib wants a power of two from 16 to 16384"
 for s in $SEEDERS; do [[ $s =~ ^(libtorrent|transmission|aria2|qbittorrent)$ ]] || die "unknown seeder $s"; done
@@ -159,7 +162,7 @@ wait_listening $TRACKER_PORT 10 || die "the tracker did not start: $(cat "$STATE
   uses qbittorrent && versions+=("$(qbittorrent-nox -v 2>&1 | head -1)")
   echo "clients: $(IFS=,; echo "${versions[*]}" | sed 's/,/, /g')"
   echo "load average before the run (other work on this machine skews the figures): $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "payload: $SIZE_MB MiB single file, ${PIECE_KIB} KiB pieces; seeders: ${SEEDERS// /, }; runs per downloader: $RUNS"
+  echo "payload: $SIZE_MB MiB single file, ${PIECE_KIB} KiB pieces; seeders: ${SEEDERS// /, }; runs per downloader: $RUNS (after $WARMUP untimed), in turn"
 } | tee "$STATE/report.md"
 
 if [ "$CEILINGS" = 1 ]; then
@@ -193,21 +196,35 @@ downloader_command() {  # downloader_command CLIENT OUT -> sets CMD
 
 RESULTS="$STATE/results.tsv"; : > "$RESULTS"
 failures=0
+download_once() {  # download_once CLIENT LABEL [RUN]: one checked download; with a RUN number, its figures go to $RESULTS
+  local d=$1 label=$2 out="$DIR/dl-$1"
+  uses transmission && refresh_transmission
+  rm -rf "$out"; mkdir -p "$out"; sync
+  downloader_command "$d" "$out"
+  say "$label: $d downloading"
+  seeders_before=$(namespace_cpu)   # the downloader is not running yet, and is gone at the second reading
+  run_measured "$STATE/$d-${label//[ \/]/-}.log" "$TIMEOUT" "${CMD[@]}"
+  SEEDERS_CPU=$(awk -v a="$seeders_before" -v b="$(namespace_cpu)" 'BEGIN { printf "%.2f", b - a }')
+  check=FAIL
+  if [ "$M_EXIT" -eq 0 ] && [ -f "$out/$NAME" ] && [ "$(sha256sum "$out/$NAME" | cut -d' ' -f1)" = "$WANT_SHA" ]; then check=OK; fi
+  [ "$check" = OK ] || { failures=$((failures + 1)); say "$d failed (exit $M_EXIT); log kept in $STATE/$d-${label//[ \/]/-}.log"; }
+  say "$d: ${M_WALL} s, CPU ${M_CPU} s (the seeders: $SEEDERS_CPU s), exit $M_EXIT, peak RSS $((M_PEAK / 1024)) MiB, sha256 $check"
+  [ -n "${3:-}" ] && printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$d" "$3" "$M_WALL" "$M_EXIT" "$M_PEAK" "$M_ANON" "$check" "$M_CPU" "$SEEDERS_CPU" >> "$RESULTS"
+  rm -rf "$out"
+}
+
+# A warm-up first: the first download of a fresh swarm costs more (the seeders' first reads of the payload,
+# a downloader's program read from disk), and without it that cost would always fall on the first downloader.
+for w in $(seq 1 "$WARMUP"); do
+  for d in $DOWNLOADERS; do download_once "$d" "warm-up $w"; done
+done
+# Then the timed runs, in turn: run 1 starts with the first downloader, run 2 with the second, and so on,
+# so that no downloader always comes right after the same one.
+read -ra order <<<"$DOWNLOADERS"
 for run in $(seq 1 "$RUNS"); do
-  for d in $DOWNLOADERS; do
-    uses transmission && refresh_transmission
-    out="$DIR/dl-$d"; rm -rf "$out"; mkdir -p "$out"; sync
-    downloader_command "$d" "$out"
-    say "run $run/$RUNS: $d downloading"
-    seeders_before=$(namespace_cpu)   # the downloader is not running yet, and is gone at the second reading
-    run_measured "$STATE/$d-$run.log" "$TIMEOUT" "${CMD[@]}"
-    SEEDERS_CPU=$(awk -v a="$seeders_before" -v b="$(namespace_cpu)" 'BEGIN { printf "%.2f", b - a }')
-    check=FAIL
-    if [ "$M_EXIT" -eq 0 ] && [ -f "$out/$NAME" ] && [ "$(sha256sum "$out/$NAME" | cut -d' ' -f1)" = "$WANT_SHA" ]; then check=OK; fi
-    [ "$check" = OK ] || { failures=$((failures + 1)); say "$d failed (exit $M_EXIT); log kept in $STATE/$d-$run.log"; }
-    say "$d: ${M_WALL} s, CPU ${M_CPU} s (the seeders: $SEEDERS_CPU s), exit $M_EXIT, peak RSS $((M_PEAK / 1024)) MiB, sha256 $check"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$d" "$run" "$M_WALL" "$M_EXIT" "$M_PEAK" "$M_ANON" "$check" "$M_CPU" "$SEEDERS_CPU" >> "$RESULTS"
-    rm -rf "$out"
+  for i in $(seq 0 $((${#order[@]} - 1))); do
+    d=${order[$(( (i + run - 1) % ${#order[@]} ))]}
+    download_once "$d" "run $run/$RUNS" "$run"
   done
 done
 
