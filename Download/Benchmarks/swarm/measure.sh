@@ -8,13 +8,17 @@
 #   M_CPU   CPU seconds (user + system, all threads) the client used.
 # The memory figures are sampled from /proc every 50 ms (VmHWM is the kernel's own high-water mark,
 # so only growth in the last 50 ms could be missed). RSS counts file pages a client maps, which is
-# why M_ANON is reported too: libtorrent 2 memory-maps the files it downloads. The CPU time is read
-# from /proc/PID/stat at the same moments (utime + stime), so up to 50 ms of it may be missed.
+# why M_ANON is reported too: libtorrent 2 memory-maps the files it downloads. The CPU time is exact:
+# the kernel's account of the reaped client (bash's `times`, before and after).
+# Measuring must not load the machine it measures: the sampler starts no process at all (no `cat`,
+# `awk`, `sleep` or `date`). An earlier one started three every 50 ms, and on this project's two-core
+# machine that took about a third of the CPU during a download and made every client slower.
 run_measured() {
   local log=$1 timeout=$2; shift 2
-  local samples="$log.mem" start pid poller sleeper finished=""
+  local samples="$log.mem" start pid poller sleeper finished="" before after
   : > "$samples"
-  start=$(date +%s.%N)
+  children_cpu before
+  start=$EPOCHREALTIME
   ip netns exec "$NS" "$@" >"$log" 2>&1 &   # ip netns exec execs the command: $! is the client itself
   pid=$!
   sample_memory "$pid" "$samples" &
@@ -23,23 +27,39 @@ run_measured() {
   sleeper=$!
   M_EXIT=0
   wait -n -p finished "$pid" "$sleeper" || M_EXIT=$?
-  M_WALL=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+  M_WALL=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
   if [ "$finished" = "$pid" ]; then
+    children_cpu after                      # the client is reaped, the sleeper not yet
     kill "$sleeper" 2>/dev/null; wait "$sleeper" 2>/dev/null || true
   else
     echo "swarm-bench: killed after $timeout s" >> "$log"
     kill -TERM "$pid" 2>/dev/null; sleep 2; kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
+    children_cpu after
     M_EXIT=124
   fi
   wait "$poller" 2>/dev/null || true
-  read -r M_PEAK M_ANON M_CPU < "$samples" || { M_PEAK=0; M_ANON=0; M_CPU=0; }
+  read -r M_PEAK M_ANON < "$samples" || { M_PEAK=0; M_ANON=0; }
+  M_CPU=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')
 }
 
-# sample_memory PID FILE: keeps "peak_rss_kib peak_anon_kib cpu_seconds" of PID in FILE until PID exits.
+# children_cpu VAR: sets VAR to the CPU seconds (user + system) of this shell's reaped children so far,
+# from bash's `times`. It must run in this shell, not in a $(...) subshell, whose children are its own.
+children_cpu() {
+  local file line user sys
+  file=$(mktemp)
+  times > "$file"
+  { read -r line; read -r user sys; } < "$file"
+  rm -f "$file"
+  printf -v "$1" '%s' "$(awk -v u="$user" -v s="$sys" 'function sec(t) { split(t, p, "m"); sub("s", "", p[2]); return p[1] * 60 + p[2] }
+    BEGIN { printf "%.2f", sec(u) + sec(s) }')"
+}
+
+# sample_memory PID FILE: keeps "peak_rss_kib peak_anon_kib" of PID in FILE until PID exits, with
+# shell builtins only. `read -t` on a pipe that never gets data waits 50 ms without starting `sleep`.
 sample_memory() {
-  local pid=$1 file=$2 peak=0 anon=0 cpu=0 key value _ state stat hz
-  hz=$(getconf CLK_TCK)
+  local pid=$1 file=$2 peak=0 anon=0 key value _ state tick
+  exec {tick}<> <(:)
   while [ -r "/proc/$pid/status" ]; do
     state=""
     while read -r key value _; do
@@ -50,13 +70,10 @@ sample_memory() {
       esac
     done 2>/dev/null < "/proc/$pid/status" || break
     [ "$state" = Z ] && break          # exited, not yet reaped
-    # fields after the ")" of /proc/PID/stat: utime and stime are the 12th and 13th
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || break
-    stat=${stat##*) }
-    cpu=$(awk -v hz="$hz" '{ printf "%.2f", ($12 + $13) / hz }' <<<"$stat")
-    echo "$peak $anon $cpu" > "$file"
-    sleep 0.05
+    echo "$peak $anon" > "$file"
+    read -r -t 0.05 -u "$tick" _ || true
   done
+  exec {tick}<&-
 }
 
 # Single-core SHA-1 throughput (the piece-hash ceiling), from openssl's 16 KiB-block column.
