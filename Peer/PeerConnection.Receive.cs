@@ -29,9 +29,9 @@ public sealed partial class PeerConnection
             {
                 while (true)
                 {
-                    var frame = await _reader.ReadFrameAsync(token);
-                    _options.Trace?.Invoke(this, outgoing: false, handshake: false, frame.Span);
-                    if (Interpret(frame, out var message))
+                    var frame = await _reader.ReadAsync(token);
+                    _options.Trace?.Invoke(this, outgoing: false, handshake: false, frame.Body.Span);
+                    if (InterpretOrReturnBlock(frame, out var message))
                         return message;
                 }
             }
@@ -75,9 +75,29 @@ public sealed partial class PeerConnection
     private static bool IsKnown(MessageId id) =>
         id is <= MessageId.Port or (>= MessageId.Suggest and <= MessageId.AllowedFast) or MessageId.Extended;
 
-    /// <summary>Updates the state from one frame; false when the message is to be dropped.</summary>
-    private bool Interpret(ReadOnlyMemory<byte> frame, out PeerMessage message)
+    /// <summary>
+    /// <see cref="Interpret"/>; a piece's block that will not reach the caller (the piece is dropped, or breaks
+    /// the protocol) goes back to its pool.
+    /// </summary>
+    private bool InterpretOrReturnBlock(Frame frame, out PeerMessage message)
     {
+        bool delivered = false;
+        try
+        {
+            delivered = Interpret(frame, out message);
+            return delivered;
+        }
+        finally
+        {
+            if (!delivered && frame.Block is { } block)
+                _options.BlockBuffers!.Return(block);
+        }
+    }
+
+    /// <summary>Updates the state from one frame; false when the message is to be dropped.</summary>
+    private bool Interpret(Frame received, out PeerMessage message)
+    {
+        var frame = received.Body;
         message = default;
         if (frame.IsEmpty)
         {
@@ -163,11 +183,12 @@ public sealed partial class PeerConnection
             }
             case MessageId.Piece:
             {
-                var block = new BlockRequest(ReadInt(span, 0), ReadInt(span, 4), body.Length - 8);
+                var payload = received.Block is { } rented ? rented.AsMemory(0, received.BlockLength) : body[8..];
+                var block = new BlockRequest(ReadInt(span, 0), ReadInt(span, 4), payload.Length);
                 if (!Settle(block, id))
                     return false; // late (cancelled, or dropped by a choke): not accepted
                 Interlocked.Add(ref _bytesReceived, block.Length);
-                message = new PeerMessage(id, block.Piece, block.Begin, block.Length, body[8..]);
+                message = new PeerMessage(id, block.Piece, block.Begin, block.Length, payload) { Block = received.Block };
                 return true;
             }
             case MessageId.Port:

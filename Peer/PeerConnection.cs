@@ -61,6 +61,13 @@ public sealed partial class PeerConnection : IAsyncDisposable
     /// <summary>Payload bytes of piece messages we sent.</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
+    /// <summary>
+    /// Piece payload bytes the socket wrote straight into their block (<see cref="PeerConnectionOptions.BlockBuffers"/>),
+    /// and those copied there from the read buffer (they had arrived with the bytes before them).
+    /// </summary>
+    public long BlockBytesStraight => _reader.BlockBytesStraight;
+    public long BlockBytesCopied => _reader.BlockBytesCopied;
+
     /// <summary>Blocks requested and not yet received, rejected or cancelled.</summary>
     public int OutstandingRequests => _requests.Count;
 
@@ -166,6 +173,8 @@ public sealed partial class PeerConnection : IAsyncDisposable
         // Only now the per-connection memory (~100 KiB): a connection stalled in its handshake holds none of it.
         PeerPieces = new Bitfield(_options.PieceCount);
         _reader.StartFrames();
+        if (_options.BlockBuffers is { } blocks && _options.Trace is null)
+            _reader.ReceiveBlocksInto(blocks, (_stream as NetworkStream)?.Socket);
         _sendBuffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
     }
 

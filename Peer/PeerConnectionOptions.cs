@@ -34,6 +34,14 @@ public sealed class PeerConnectionOptions
     /// </summary>
     public bool MatchAnswers { get; init; } = true;
 
+    /// <summary>
+    /// Where piece payloads go: when set, each piece of at most <see cref="IBlockBuffers.BlockLength"/> bytes is
+    /// received straight into a rented block, which <see cref="PeerMessage.Block"/> hands to the receiver. Null: a
+    /// piece's payload is in the connection's read buffer, valid until the next receive. Not used with <see cref="Trace"/>,
+    /// which shows whole frames.
+    /// </summary>
+    public IBlockBuffers? BlockBuffers { get; init; }
+
     /// <summary>Sees every handshake and message in both directions (the CLI's --trace, <see cref="WireTrace"/>); null: none.</summary>
     public WireObserver? Trace { get; init; }
 

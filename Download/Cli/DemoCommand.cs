@@ -104,7 +104,7 @@ public sealed class DemoCommand : ICommand, IHasOptions
         output.WriteLine($"Pieces: {swarm.Torrent.PieceCount}, re-fetched after a failed hash check: {stats.PiecesFailed}; peers banned: {stats.PeersBanned}; " +
             $"bytes received: {stats.BytesReceived} ({Units.Bytes(stats.BytesReceived - stats.BytesVerified)} wasted).");
         if (args.Flag("--verbose"))
-            errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers));
+            errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers, engine.Stats));
         output.WriteLine(exact ? "Verified: the download is identical to the seeders' files." : "FAILED: the download differs from the seeders' files.");
         return exact ? 0 : 1;
     }

@@ -148,7 +148,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
             errors.WriteLine("Finished: " + Progress.Summary.Of(engine.Stats, elapsed));
         if (verbose)
         {
-            errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers));
+            errors.WriteLine(MemoryFigures.Of(engine.PieceBuffers, engine.Stats));
             errors.WriteLine(MemoryFigures.Cpu());
         }
         output.WriteLine($"Downloaded {torrentArgument} to {path}.");

@@ -1,21 +1,25 @@
 using System.Collections.Concurrent;
+using MeTorrent.Peer;
 
 namespace MeTorrent.Download.Engine;
 
 /// <summary>
-/// The memory of the pieces in flight, in 16 KiB blocks. A connection's reader rents a block and copies
-/// the payload of a piece message into it (the one copy out of the socket buffer); the loop puts that very
-/// array into its piece (<see cref="InFlightPiece.Receive"/>); after the hash check and the write, the
-/// piece's blocks come back here. So a block is never copied from buffer to buffer on its way to disk,
-/// and the download's memory is as many blocks as were in flight at once, whatever the torrent's size.
+/// The memory of the pieces in flight, in 16 KiB blocks. A connection rents a block as soon as a piece
+/// message's header has arrived, and the socket writes the payload straight into it
+/// (<see cref="PeerConnectionOptions.BlockBuffers"/>); the loop puts that very array into its piece
+/// (<see cref="InFlightPiece.Receive"/>); after the hash check and the write, the piece's blocks come back
+/// here. So a block is never copied from buffer to buffer on its way to disk, and the download's memory
+/// is as many blocks as were in flight at once, whatever the torrent's size.
 /// <para>
 /// Shared by the readers, the loop and the hash workers, hence a lock-free queue and Interlocked counters.
 /// Not <c>ArrayPool&lt;byte&gt;.Shared</c>: arrays rented on reader threads and returned on others overflow
 /// its per-thread caches, and each dropped array is garbage (a 1 GiB download grew by ~60 MiB with it).
 /// </para>
 /// </summary>
-public sealed class BlockPool
+public sealed class BlockPool : IBlockBuffers
 {
+    public int BlockLength => Blocks.Size;
+
     private readonly ConcurrentQueue<byte[]> _free = new();
     private int _created;
     private long _rented, _returned;

@@ -37,6 +37,21 @@ public sealed class EngineStats
 
     public long BytesDone => BytesAlreadyHad + BytesVerified;
 
+    /// <summary>
+    /// Block payload the sockets wrote straight into pool blocks, and payload copied there from a connection's
+    /// read buffer (it had arrived with the bytes before it); counted as each connection ends.
+    /// </summary>
+    public long BlockBytesStraight => Interlocked.Read(ref _blockBytesStraight);
+    public long BlockBytesCopied => Interlocked.Read(ref _blockBytesCopied);
+
+    private long _blockBytesStraight, _blockBytesCopied;
+
+    internal void ConnectionReceived(long straight, long copied)
+    {
+        Interlocked.Add(ref _blockBytesStraight, straight);
+        Interlocked.Add(ref _blockBytesCopied, copied);
+    }
+
     internal void BlockReceived(int length)
     {
         Interlocked.Add(ref _payloadReceived, length);

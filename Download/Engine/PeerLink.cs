@@ -19,11 +19,13 @@ internal sealed class PeerLink
     private string? _writeError;
 
     private readonly BlockPool _blocks;
+    private readonly EngineStats _stats;
 
     public PeerLink(PeerConnection connection, IBlockSource source, EngineStats stats, BlockPool blocks)
     {
         Connection = connection;
         _blocks = blocks;
+        _stats = stats;
         _server = new BlockServer(connection, source, stats);
     }
 
@@ -63,11 +65,11 @@ internal sealed class PeerLink
                         await events.WriteAsync(new ExtensionsArrived(this, extensions), ct);
                     continue;
                 }
-                byte[]? rented = null;
-                if (!message.Payload.IsEmpty)
+                byte[]? rented = message.Block;   // a piece's payload, received straight into a pool block: the loop's now
+                if (rented is null && !message.Payload.IsEmpty)
                 {
-                    // The connection reuses its buffer on the next read: the event gets its own copy. A block's
-                    // copy is the one it keeps: the pool's array becomes part of its piece (BlockPool).
+                    // The connection reuses its buffer on the next read: the event gets its own copy (a piece
+                    // received with --trace on, or any other message with a payload).
                     var copy = message.Payload.Length <= Blocks.Size ? rented = _blocks.Rent() : new byte[message.Payload.Length];
                     message.Payload.CopyTo(copy);
                     message = message with { Payload = copy.AsMemory(0, message.Payload.Length) };
@@ -80,6 +82,7 @@ internal sealed class PeerLink
             reason = Volatile.Read(ref _writeError) ?? (e is OperationCanceledException ? "stopped" : e.Message);
         }
         _commands.Writer.TryComplete();
+        _stats.ConnectionReceived(Connection.BlockBytesStraight, Connection.BlockBytesCopied);
         try
         {
             await events.WriteAsync(new PeerLeft(this, reason), CancellationToken.None);

@@ -62,6 +62,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
             ConnectTimeout = options.ConnectTimeout,
             ReadTimeout = options.ReadTimeout,
             MatchAnswers = false,   // the loop's ledger judges every piece and reject
+            BlockBuffers = _blocks, // each block's payload is received straight into the array that joins its piece
             Trace = options.Trace,
             Features = PeerFeatures.Extensions | PeerFeatures.Fast | (options.DhtPort is null ? PeerFeatures.None : PeerFeatures.Dht),
         };

@@ -11,10 +11,12 @@ namespace MeTorrent.Download.Progress;
 /// </summary>
 public static class MemoryFigures
 {
-    public static string Of(PieceBufferCounts buffers)
+    public static string Of(PieceBufferCounts buffers, EngineStats stats)
     {
         using var process = Process.GetCurrentProcess();
-        return $"Memory: {buffers.Created} block buffers ({Units.Bytes(buffers.PeakBytes)}) for {buffers.Rented} blocks, " +
+        long received = stats.BlockBytesStraight + stats.BlockBytesCopied;
+        string straight = received == 0 ? "" : $" ({100.0 * stats.BlockBytesStraight / received:0.0}% of their bytes received straight from the socket)";
+        return $"Memory: {buffers.Created} block buffers ({Units.Bytes(buffers.PeakBytes)}) for {buffers.Rented} blocks{straight}, " +
             $"{Units.Bytes(GC.GetTotalAllocatedBytes())} allocated, " +
             $"{GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} collections (gen 0/1/2), " +
             $"peak resident {Units.Bytes(process.PeakWorkingSet64)}.";

@@ -46,6 +46,44 @@ public class ReceivePathAllocationTests
         Assert.That(allocated, Is.LessThan((Blocks - 100) * BytesPerBlock), $"more than {BytesPerBlock} bytes per block");
     }
 
+    /// <summary>The same with pieces received straight into blocks (scatter reads): the blocks come from the pool.</summary>
+    [Test]
+    public async Task ReceivingBlocksIntoPooledBlocksAllocatesFarLessThanTheData()
+    {
+        var pool = new ReusingBlocks();
+        var (ours, raw) = await RawPairAsync(new PeerConnectionOptions
+        {
+            PieceCount = Blocks, BlockBuffers = pool, MatchAnswers = false, HandshakeTimeout = TimeSpan.FromSeconds(5),
+        });
+        await using var _ = ours;
+        await using var __ = raw;
+        var wire = new MemoryStream();
+        for (int i = 0; i < Blocks; i++)
+            wire.Write(Frame(7, [.. Ints(i, 0), .. new byte[16384]]));
+        var sending = Task.Run(() => raw.Write(wire.ToArray()));
+
+        await Receive(ours, 100, pool);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        await Receive(ours, Blocks - 100, pool);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        await sending;
+
+        TestContext.Out.WriteLine($"{allocated} bytes allocated while receiving {Blocks - 100} blocks into pooled blocks");
+        Assert.That(ours.BlockBytesStraight, Is.EqualTo((long)Blocks * 16384), "received straight into the blocks");
+        Assert.That(allocated, Is.LessThan((Blocks - 100) * BytesPerBlock), $"more than {BytesPerBlock} bytes per block");
+    }
+
+    private sealed class ReusingBlocks : IBlockBuffers
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<byte[]> _free = [];
+
+        public int BlockLength => 16384;
+
+        public byte[] Rent() => _free.TryTake(out var block) ? block : new byte[BlockLength];
+
+        public void Return(byte[] block) => _free.Add(block);
+    }
+
     [Test]
     public async Task SendingBlocksAllocatesFarLessThanTheData()
     {
@@ -72,10 +110,16 @@ public class ReceivePathAllocationTests
         Assert.That(allocated, Is.LessThan((Blocks - 100) * BytesPerBlock), $"more than {BytesPerBlock} bytes per block");
     }
 
-    private static async Task Receive(PeerConnection connection, int pieces)
+    private static async Task Receive(PeerConnection connection, int pieces, IBlockBuffers? pool = null)
     {
         for (int received = 0; received < pieces;)
-            if ((await connection.ReceiveAsync(default)).Id == MessageId.Piece)
-                received++;
+        {
+            var message = await connection.ReceiveAsync(default);
+            if (message.Id != MessageId.Piece)
+                continue;
+            received++;
+            if (message.Block is { } block)
+                pool!.Return(block);
+        }
     }
 }

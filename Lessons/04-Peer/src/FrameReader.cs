@@ -12,7 +12,7 @@ namespace MeTorrent.Peer;
 /// as much as fits, so several small messages cost one system call. Until <see cref="StartFrames"/> (after a
 /// valid handshake) the buffer is small: a connection that never completes its handshake costs almost no memory.
 /// </summary>
-internal sealed class FrameReader : IDisposable
+internal sealed partial class FrameReader : IDisposable
 {
     private const int InitialSize = 64 * 1024;
     private const int HandshakeSize = 128;  // the 68-byte handshake, and what may arrive right behind it
@@ -129,6 +129,9 @@ internal sealed class FrameReader : IDisposable
 
     public void Dispose()
     {
+        _receiver?.Dispose();
+        if (_blocks is not null)
+            ReturnBlocks();
         var buffer = Interlocked.Exchange(ref _buffer, []);
         if (buffer.Length > 0)
             ArrayPool<byte>.Shared.Return(buffer);
