@@ -23,9 +23,10 @@ internal sealed partial class FrameReader
 {
     private const int PieceHeaderLength = 13;  // length (4), id (1), index (4), begin (4); then the payload
     private const byte PieceId = 7;
-    private const int PiecesAhead = 3;         // guessed per read: with the piece being read, ~64 KiB per system call
+    private const int PiecesAhead = PeerConnection.SpareBlocks;   // guessed per read: with the piece being read, ~64 KiB per system call
 
     private IBlockBuffers? _blocks;
+    private Func<bool> _expectPieces = () => false;
     private SocketReceiver? _receiver;
     private readonly ReceivedPiece[] _pieces = NewPieces();   // a ring: received or being received, in order
     private int _first, _count;                                // only the last one may still be incomplete
@@ -55,13 +56,14 @@ internal sealed partial class FrameReader
     public long BlockBytesCopied { get; private set; }
 
     /// <summary>
-    /// From now on a piece's payload of at most a block is read into a block from <paramref name="blocks"/>. With a
-    /// <paramref name="socket"/>, by scatter reads that take in the next pieces too; over any other stream, payload
-    /// by payload.
+    /// From now on a piece's payload of at most a block is read into a block from <paramref name="blocks"/>, while
+    /// <paramref name="expectPieces"/> says pieces may come (we are interested). With a <paramref name="socket"/>, by
+    /// scatter reads that take in the next pieces too; over any other stream, payload by payload.
     /// </summary>
-    public void ReceiveBlocksInto(IBlockBuffers blocks, Socket? socket)
+    public void ReceiveBlocksInto(IBlockBuffers blocks, Func<bool> expectPieces, Socket? socket)
     {
         _blocks = blocks;
+        _expectPieces = expectPieces;
         _receiver = socket is null ? null : new SocketReceiver(socket);
     }
 
@@ -72,7 +74,9 @@ internal sealed partial class FrameReader
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Frame> ReadAsync(CancellationToken ct)
     {
-        if (_blocks is null)
+        // Expecting no piece (a seeder's connections), frames are read as usual: a read takes in all that has arrived,
+        // where reading a header on its own would cost a system call more for every burst of requests.
+        if (_blocks is null || _count == 0 && !_expectPieces())
             return new Frame(await ReadFrameAsync(ct));
         Consume();
         if (_count == 0)

@@ -62,6 +62,12 @@ public sealed partial class PeerConnection : IAsyncDisposable
     public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     /// <summary>
+    /// The blocks a connection that receives into <see cref="PeerConnectionOptions.BlockBuffers"/> holds besides
+    /// the piece it is reading: one for each full-block piece its scatter reads guess will come next.
+    /// </summary>
+    public const int SpareBlocks = 3;
+
+    /// <summary>
     /// Piece payload bytes the socket wrote straight into their block (<see cref="PeerConnectionOptions.BlockBuffers"/>),
     /// and those copied there from the read buffer (they had arrived with the bytes before them).
     /// </summary>
@@ -174,7 +180,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
         PeerPieces = new Bitfield(_options.PieceCount);
         _reader.StartFrames();
         if (_options.BlockBuffers is { } blocks && _options.Trace is null)
-            _reader.ReceiveBlocksInto(blocks, (_stream as NetworkStream)?.Socket);
+            _reader.ReceiveBlocksInto(blocks, () => AmInterested, (_stream as NetworkStream)?.Socket);
         _sendBuffer = ArrayPool<byte>.Shared.Rent(SendBufferSize);
     }
 

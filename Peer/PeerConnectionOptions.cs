@@ -35,8 +35,8 @@ public sealed class PeerConnectionOptions
     public bool MatchAnswers { get; init; } = true;
 
     /// <summary>
-    /// Where piece payloads go: when set, each piece of at most <see cref="IBlockBuffers.BlockLength"/> bytes is
-    /// received straight into a rented block, which <see cref="PeerMessage.Block"/> hands to the receiver. Null: a
+    /// Where piece payloads go: when set, each piece of at most <see cref="IBlockBuffers.BlockLength"/> bytes that
+    /// arrives while we are interested is received straight into a rented block, which <see cref="PeerMessage.Block"/> hands to the receiver. Null: a
     /// piece's payload is in the connection's read buffer, valid until the next receive. Not used with <see cref="Trace"/>,
     /// which shows whole frames.
     /// </summary>

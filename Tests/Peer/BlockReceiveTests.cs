@@ -71,6 +71,7 @@ public class BlockReceiveTests
     {
         var blocks = new CountingBlocks();
         var (ours, raw) = await RawPairAsync(BlockOptions(blocks));
+        await ours.SendInterestedAsync(Deadline());   // pieces are received into blocks from peers we are interested in
         await using var _ = ours;
         await using var __ = raw;
         const int count = 200;
@@ -101,6 +102,7 @@ public class BlockReceiveTests
     {
         var blocks = new CountingBlocks();
         var (ours, raw) = await RawPairAsync(BlockOptions(blocks));
+        await ours.SendInterestedAsync(Deadline());   // pieces are received into blocks from peers we are interested in
         await using var __ = raw;
         var random = new Random(seed);
         var expected = new List<(MessageId Id, int Index, int Begin, byte[] Payload)>();
@@ -182,6 +184,7 @@ public class BlockReceiveTests
         await using var ours = await PeerConnection.OpenAsync(stream, (IPEndPoint)listener.LocalEndpoint, Hash, PeerId.Generate(),
             BlockOptions(blocks), Deadline());
         await answering;
+        await ours.SendInterestedAsync(Deadline());
         var payloads = Enumerable.Range(0, 20).Select(i => Payload(i, 0, i == 19 ? 1000 : BlockLength)).ToArray();
         await raw.WriteAsync(payloads.SelectMany((p, i) => PieceFrame(i, 0, p)).ToArray());
 
@@ -200,6 +203,7 @@ public class BlockReceiveTests
     {
         var blocks = new CountingBlocks();
         var (ours, raw) = await RawPairAsync(BlockOptions(blocks, matchAnswers: true));
+        await ours.SendInterestedAsync(Deadline());   // pieces are received into blocks from peers we are interested in
         await using var _ = ours;
         await using var __ = raw;
         // No fast extension: a piece that answers no request (say, after a choke) is dropped, not an error.
@@ -217,6 +221,7 @@ public class BlockReceiveTests
     {
         var blocks = new CountingBlocks();
         var (ours, raw) = await RawPairAsync(BlockOptions(blocks, matchAnswers: true), Reserved(fast: true));
+        await ours.SendInterestedAsync(Deadline());   // pieces are received into blocks from peers we are interested in
         await using var __ = raw;
         // With the fast extension (BEP 6), a piece that answers no request closes the connection.
         await raw.WriteAsync(PieceFrame(3, 0, Payload(3, 0, BlockLength)));
@@ -231,12 +236,50 @@ public class BlockReceiveTests
     {
         var blocks = new CountingBlocks();
         var (ours, raw) = await RawPairAsync(BlockOptions(blocks));
+        await ours.SendInterestedAsync(Deadline());   // pieces are received into blocks from peers we are interested in
         var frame = PieceFrame(1, 0, Payload(1, 0, BlockLength));
         await raw.WriteAsync(frame.AsMemory(0, 13 + BlockLength / 2));
         await raw.DisposeAsync();
 
         Assert.That(async () => await ours.ReceiveAsync(Deadline()), Throws.InstanceOf<EndOfStreamException>());
         await ours.DisposeAsync();
+        Assert.That(blocks.Out, Is.Zero);
+    }
+
+    [Test]
+    public async Task APeerThatStallsHalfwayThroughAPayloadTimesOut()
+    {
+        var blocks = new CountingBlocks();
+        var options = BlockOptions(blocks);
+        var (ours, raw) = await RawPairAsync(new PeerConnectionOptions
+        {
+            PieceCount = options.PieceCount, MatchAnswers = false, BlockBuffers = blocks,
+            ReadTimeout = TimeSpan.FromSeconds(1), HandshakeTimeout = TimeSpan.FromSeconds(5),
+        });
+        await using var __ = raw;
+        await ours.SendInterestedAsync(Deadline());
+        var frame = PieceFrame(1, 0, Payload(1, 0, BlockLength));
+        await raw.WriteAsync(frame.AsMemory(0, 13 + BlockLength / 2));
+
+        Assert.That(async () => await ours.ReceiveAsync(Deadline()), Throws.TypeOf<TimeoutException>());
+        await ours.DisposeAsync();
+        Assert.That(blocks.Out, Is.Zero);
+    }
+
+    [Test]
+    public async Task NotInterestedWeReadAsUsualAndThePayloadComesInTheFrame()
+    {
+        var blocks = new CountingBlocks();
+        var (ours, raw) = await RawPairAsync(BlockOptions(blocks));
+        await using var _ = ours;
+        await using var __ = raw;
+        var payload = Payload(2, 0, BlockLength);
+        await raw.WriteAsync(PieceFrame(2, 0, payload));
+
+        var message = await ours.ReceiveAsync(Deadline());
+
+        Assert.That(message.Block, Is.Null, "a seeder's connection reads frames whole, a burst of requests in one read");
+        Assert.That(message.Payload.ToArray(), Is.EqualTo(payload));
         Assert.That(blocks.Out, Is.Zero);
     }
 }

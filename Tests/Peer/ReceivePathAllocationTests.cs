@@ -57,6 +57,7 @@ public class ReceivePathAllocationTests
         });
         await using var _ = ours;
         await using var __ = raw;
+        await ours.SendInterestedAsync(default);   // blocks are received straight from peers we are interested in
         var wire = new MemoryStream();
         for (int i = 0; i < Blocks; i++)
             wire.Write(Frame(7, [.. Ints(i, 0), .. new byte[16384]]));
