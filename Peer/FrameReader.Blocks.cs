@@ -79,29 +79,38 @@ internal sealed partial class FrameReader
         if (_blocks is null || _count == 0 && !_expectPieces())
             return new Frame(await ReadFrameAsync(ct));
         Consume();
-        if (_count == 0)
-        {
-            await FillNoFurtherAsync(4, ct);
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start, 4));
-            if (length != 0)
-                await FillNoFurtherAsync(5, ct);
-            if (length == 0 || _buffer[_start + 4] != PieceId || length < PieceHeaderLength - 4
-                || length - (PieceHeaderLength - 4) > (uint)_blocks.BlockLength)
-                return new Frame(await ReadFrameAsync(ct));  // reads the same bytes again, from the buffer
-            _checkLength(PieceId, (int)length);
-            await FillNoFurtherAsync(PieceHeaderLength, ct);
-            var piece = Add(_buffer.AsSpan(_start + 4, PieceHeaderLength - 4), _blocks.Rent(), (int)length - (PieceHeaderLength - 4));
-            _start += PieceHeaderLength;
-            // What already sits in the read buffer is copied; the rest comes from the socket straight into the block.
-            int buffered = Math.Min(_end - _start, piece.Length);
-            _buffer.AsSpan(_start, buffered).CopyTo(piece.Block);
-            _start += buffered;
-            piece.Filled = buffered;
-            BlockBytesCopied += buffered;
-        }
+        if (_count == 0 && !await StartPieceAsync(ct))
+            return new Frame(await ReadFrameAsync(ct));  // not a piece for a block: read as usual, the same bytes again
         while (!_pieces[_first].IsComplete)
             await ReceiveAsync(ct);
         return TakeFirst();
+    }
+
+    /// <summary>
+    /// Reads the next message's header, with no byte beyond it: the bytes after a piece's header are its payload,
+    /// which belongs in a block, not in the read buffer. If it is a piece of at most a block, starts it in a rented
+    /// block (with what the read buffer already holds of its payload) and says true.
+    /// </summary>
+    private async ValueTask<bool> StartPieceAsync(CancellationToken ct)
+    {
+        await FillAsync(4, ct, noFurther: true);
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(_buffer.AsSpan(_start, 4));
+        if (length == 0)
+            return false;   // a keep-alive
+        await FillAsync(5, ct, noFurther: true);
+        uint payload = length - (PieceHeaderLength - 4);
+        if (_buffer[_start + 4] != PieceId || length < PieceHeaderLength - 4 || payload > (uint)_blocks!.BlockLength)
+            return false;
+        _checkLength(PieceId, (int)length);
+        await FillAsync(PieceHeaderLength, ct, noFurther: true);
+        var piece = Add(_buffer.AsSpan(_start + 4, PieceHeaderLength - 4), _blocks.Rent(), (int)payload);
+        _start += PieceHeaderLength;
+        int buffered = Math.Min(_end - _start, piece.Length);
+        _buffer.AsSpan(_start, buffered).CopyTo(piece.Block);
+        _start += buffered;
+        piece.Filled = buffered;
+        BlockBytesCopied += buffered;
+        return true;
     }
 
     private ReceivedPiece Add(ReadOnlySpan<byte> header, byte[] block, int length)
@@ -202,26 +211,6 @@ internal sealed partial class FrameReader
             _spare[k].AsSpan(0, fromBlock).CopyTo(_buffer.AsSpan(_end));
             _end += fromBlock;
             n -= fromBlock;
-        }
-    }
-
-    /// <summary>
-    /// Makes sure <paramref name="count"/> bytes are buffered from <see cref="_start"/>, reading no byte beyond them:
-    /// the bytes after a piece's header are its payload, which belongs in a block, not in the read buffer.
-    /// </summary>
-    private async ValueTask FillNoFurtherAsync(int count, CancellationToken ct)
-    {
-        if (_end - _start >= count)
-            return;
-        if (_buffer.Length - _start < count)
-            MakeRoom(count);
-        while (_end - _start < count)
-        {
-            int n = await _stream.ReadAsync(_buffer.AsMemory(_end, _start + count - _end), ct);
-            if (n == 0)
-                throw new EndOfStreamException("the peer closed the connection");
-            _end += n;
-            BytesRead += n;
         }
     }
 

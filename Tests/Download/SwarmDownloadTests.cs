@@ -32,6 +32,9 @@ public class SwarmDownloadTests
             + engine.Stats.PeakPeers * PeerConnection.SpareBlocks * Blocks.Size));
         Assert.That(buffers.Rented * buffers.BufferLength, Is.GreaterThanOrEqualTo(swarm.Torrent.TotalLength));
         Assert.That(buffers.InUse, Is.Zero, "every piece buffer came back");
+        // Pieces are received straight into their blocks: only bytes that came with a message before them (an
+        // unchoke, say) are copied out of a read buffer.
+        Assert.That(engine.Stats.BlockBytesStraight, Is.GreaterThan(9 * engine.Stats.BlockBytesCopied), "at least 90% received straight");
         Assert.That(swarm.Verify(swarm.DownloadPath), Is.True, "byte-exact copy");
         if (multiFile)
         {

@@ -79,9 +79,12 @@ internal sealed partial class FrameReader : IDisposable
         }
     }
 
-    /// <summary>Makes sure <paramref name="count"/> bytes are buffered from <see cref="_start"/>.</summary>
+    /// <summary>
+    /// Makes sure <paramref name="count"/> bytes are buffered from <see cref="_start"/>. Each read asks for all the
+    /// buffer can hold; with <paramref name="noFurther"/>, for no byte beyond those <paramref name="count"/>.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask FillAsync(int count, CancellationToken ct)
+    private async ValueTask FillAsync(int count, CancellationToken ct, bool noFurther = false)
     {
         if (_end - _start >= count)
             return;
@@ -89,7 +92,8 @@ internal sealed partial class FrameReader : IDisposable
             MakeRoom(count);
         while (_end - _start < count)
         {
-            int n = await _stream.ReadAsync(_buffer.AsMemory(_end), ct);
+            var free = noFurther ? _buffer.AsMemory(_end, _start + count - _end) : _buffer.AsMemory(_end);
+            int n = await _stream.ReadAsync(free, ct);
             if (n == 0)
                 throw new EndOfStreamException("the peer closed the connection");
             _end += n;
