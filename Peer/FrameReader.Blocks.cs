@@ -25,14 +25,15 @@ internal sealed partial class FrameReader
     private const byte PieceId = 7;
     private const int PiecesAhead = PeerConnection.SpareBlocks;   // guessed per read: with the piece being read, ~64 KiB per system call
 
+    // Made by ReceiveBlocksInto: a connection that never downloads (a handshake, a seeder's peer) holds none of it.
     private IBlockBuffers? _blocks;
     private Func<bool> _expectPieces = () => false;
     private SocketReceiver? _receiver;
-    private readonly ReceivedPiece[] _pieces = NewPieces();   // a ring: received or being received, in order
-    private int _first, _count;                                // only the last one may still be incomplete
-    private readonly byte[]?[] _spare = new byte[PiecesAhead][];
-    private readonly byte[] _slots = new byte[(PiecesAhead + 1) * PieceHeaderLength];
-    private readonly List<ArraySegment<byte>> _segments = new(2 * PiecesAhead + 2);
+    private ReceivedPiece[] _pieces = [];    // a ring: received or being received, in order
+    private int _first, _count;              // only the last one may still be incomplete
+    private byte[]?[] _spare = [];
+    private byte[] _slots = [];
+    private readonly List<ArraySegment<byte>> _segments = [];
 
     /// <summary>A piece received into a block; <see cref="Header"/> is id, index and begin.</summary>
     private sealed class ReceivedPiece
@@ -65,6 +66,9 @@ internal sealed partial class FrameReader
         _blocks = blocks;
         _expectPieces = expectPieces;
         _receiver = socket is null ? null : new SocketReceiver(socket);
+        _pieces = NewPieces();
+        _spare = new byte[PiecesAhead][];
+        _slots = new byte[(PiecesAhead + 1) * PieceHeaderLength];
     }
 
     /// <summary>
