@@ -10,8 +10,16 @@ public sealed class StorageOptions
     public int MaxOpenFiles { get; init; } = 128;
 
     /// <summary>
-    /// How often data written is pushed to the disk in the background (flush-behind), so that the
-    /// end of a download finds little left to flush. Zero: only when asked (<see cref="TorrentStorage.Flush"/>).
+    /// The longest written data waits before it is pushed to the disk in the background (flush-behind), so
+    /// that the end of a download finds little left to flush. Zero: no flush-behind, only when asked
+    /// (<see cref="TorrentStorage.Flush"/>).
     /// </summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Written bytes that start a background flush at once, without waiting for <see cref="FlushInterval"/>:
+    /// a fast download then never has more than about this much (plus what arrives during one flush) waiting
+    /// for the disk at its end. Zero: only the interval starts flushes.
+    /// </summary>
+    public long FlushAfterBytes { get; init; } = 32L << 20;
 }

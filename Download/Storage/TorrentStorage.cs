@@ -18,8 +18,7 @@ public sealed class TorrentStorage : IDisposable
     private readonly StorageLayout _layout;
     private readonly OpenFiles _files;
     private readonly Dictionary<int, List<int>> _emptyFilesByPiece = [];
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _flushBehind;
+    private readonly FlushBehind? _flushBehind;
 
     private TorrentStorage(Torrent torrent, StorageLayout layout, StorageOptions options)
     {
@@ -29,7 +28,8 @@ public sealed class TorrentStorage : IDisposable
         for (int i = 0; i < torrent.Files.Count; i++)
             if (torrent.Files[i] is { Length: 0, IsPadding: false } empty)
                 EmptyFilesOf(PieceAt(empty.Offset)).Add(i);
-        _flushBehind = options.FlushInterval > TimeSpan.Zero ? FlushBehindAsync(options.FlushInterval, _stop.Token) : Task.CompletedTask;
+        if (options.FlushInterval > TimeSpan.Zero)
+            _flushBehind = new FlushBehind(_files.FlushAll, options.FlushAfterBytes, options.FlushInterval);
     }
 
     public Torrent Torrent => _torrent;
@@ -78,6 +78,7 @@ public sealed class TorrentStorage : IDisposable
             using var file = _files.Take(_layout.IndexOf(segment.File), create: true)!.Value;
             RandomAccess.Write(file.Handle, data.Slice(segment.BufferOffset, segment.Length), segment.FileOffset);
             file.Written();
+            _flushBehind?.Written(segment.Length);
         }
     }
 
@@ -173,43 +174,20 @@ public sealed class TorrentStorage : IDisposable
     }
 
     /// <summary>Pushes written data to the disk (on a clean stop and at the end of a download); most of it is there already (flush-behind).</summary>
-    public void Flush() => _files.FlushAll();
+    public void Flush()
+    {
+        long unflushed = _flushBehind?.Unflushed ?? 0;
+        _files.FlushAll();
+        _flushBehind?.Flushed(unflushed);
+    }
+
+    /// <summary>Bytes written and not yet flushed by the flush-behind or <see cref="Flush"/> (0 when there is no flush-behind).</summary>
+    public long UnflushedBytes => _flushBehind?.Unflushed ?? 0;
 
     public void Dispose()
     {
-        _stop.Cancel();
-        try
-        {
-            _flushBehind.Wait();
-        }
-        catch (AggregateException)
-        {
-            // A failed background flush is reported by the next Flush, which retries it.
-        }
+        _flushBehind?.Dispose();   // a failed background flush is reported by the next Flush, which retries it
         _files.Dispose();
-        _stop.Dispose();
-    }
-
-    private async Task FlushBehindAsync(TimeSpan interval, CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct))
-            {
-                try
-                {
-                    await Task.Run(_files.FlushAll, ct);
-                }
-                catch (IOException)
-                {
-                    // The data stays marked unflushed: the final Flush retries it and reports the error.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
     }
 
     /// <summary>The file's length on disk (-1 when it does not exist); a stat, no descriptor needed.</summary>
