@@ -205,11 +205,17 @@ download_once() {  # download_once CLIENT LABEL [RUN]: one checked download; wit
   seeders_before=$(namespace_cpu)   # the downloader is not running yet, and is gone at the second reading
   run_measured "$STATE/$d-${label//[ \/]/-}.log" "$TIMEOUT" "${CMD[@]}"
   SEEDERS_CPU=$(awk -v a="$seeders_before" -v b="$(namespace_cpu)" 'BEGIN { printf "%.2f", b - a }')
+  # Until the data is on disk: MeTorrent flushes (fsync) before it reports a download done; the others leave
+  # the data to the kernel's writeback, which the `rm` below would otherwise spare them. Wall time plus a
+  # `sync` of the file right after the exit.
+  synced=$EPOCHREALTIME
+  [ -f "$out/$NAME" ] && sync "$out/$NAME"
+  ON_DISK=$(awk -v w="$M_WALL" -v a="$synced" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", w + b - a }')
   check=FAIL
   if [ "$M_EXIT" -eq 0 ] && [ -f "$out/$NAME" ] && [ "$(sha256sum "$out/$NAME" | cut -d' ' -f1)" = "$WANT_SHA" ]; then check=OK; fi
   [ "$check" = OK ] || { failures=$((failures + 1)); say "$d failed (exit $M_EXIT); log kept in $STATE/$d-${label//[ \/]/-}.log"; }
-  say "$d: ${M_WALL} s, CPU ${M_CPU} s (the seeders: $SEEDERS_CPU s), exit $M_EXIT, peak RSS $((M_PEAK / 1024)) MiB, sha256 $check"
-  [ -n "${3:-}" ] && printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$d" "$3" "$M_WALL" "$M_EXIT" "$M_PEAK" "$M_ANON" "$check" "$M_CPU" "$SEEDERS_CPU" >> "$RESULTS"
+  say "$d: ${M_WALL} s (on disk at $ON_DISK s), CPU ${M_CPU} s (the seeders: $SEEDERS_CPU s), exit $M_EXIT, peak RSS $((M_PEAK / 1024)) MiB, sha256 $check"
+  [ -n "${3:-}" ] && printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$d" "$3" "$M_WALL" "$M_EXIT" "$M_PEAK" "$M_ANON" "$check" "$M_CPU" "$SEEDERS_CPU" "$ON_DISK" >> "$RESULTS"
   rm -rf "$out"
 }
 
