@@ -218,6 +218,8 @@ public sealed class TorrentStorage : IDisposable
         }
         try
         {
+            if (create && !File.Exists(path))
+                return CreatePreallocated(path, _torrent.Files[index].Length);
             return File.OpenHandle(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
         }
         catch (Exception e) when (!create && e is FileNotFoundException or DirectoryNotFoundException)
@@ -227,6 +229,24 @@ public sealed class TorrentStorage : IDisposable
         catch (UnauthorizedAccessException) when (!create && Directory.Exists(path))
         {
             return null;   // a folder where the file should be: no data here
+        }
+    }
+
+    /// <summary>
+    /// A new file with its whole length allocated on disk but a length of zero (fallocate with
+    /// FALLOC_FL_KEEP_SIZE, as .NET does for a preallocation size): the file system then maps each write
+    /// to blocks it already has, instead of reserving and tracking them 4 KiB at a time as pieces land in
+    /// any order; and a disk too small for the torrent fails at the file's first write, not halfway.
+    /// </summary>
+    private static SafeFileHandle CreatePreallocated(string path, long length)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite, FileOptions.None, length);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);   // created meanwhile
         }
     }
 }
