@@ -96,6 +96,32 @@ public sealed partial class PeerConnection
         }, (piece, begin, block), ct);
     }
 
+    /// <summary>
+    /// Sends several blocks, each as its own piece message, in one write: a seeder answering a burst of
+    /// requests makes one system call for them, and the peer receives them in large segments.
+    /// </summary>
+    public ValueTask SendPiecesAsync(IReadOnlyList<OutgoingBlock> blocks, CancellationToken ct)
+    {
+        int size = 0;
+        foreach (var block in blocks)
+        {
+            CheckOurBlock(new BlockRequest(block.Piece, block.Begin, block.Data.Length));
+            size += MessageWriter.PieceHeaderLength + block.Data.Length;
+        }
+        Interlocked.Add(ref _bytesSent, size - blocks.Count * MessageWriter.PieceHeaderLength);
+        return SendAsync(static (buffer, blocks) =>
+        {
+            int at = 0;
+            foreach (var block in blocks)
+            {
+                at += MessageWriter.PieceHeader(buffer[at..], block.Piece, block.Begin, block.Data.Length);
+                block.Data.Span.CopyTo(buffer[at..]);
+                at += block.Data.Length;
+            }
+            return at;
+        }, blocks, ct, Math.Max(size, SendBufferSize));
+    }
+
     /// <summary>BEP 6: tells the peer we will not serve a request.</summary>
     public ValueTask SendRejectAsync(BlockRequest request, CancellationToken ct)
     {

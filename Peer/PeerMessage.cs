@@ -29,3 +29,6 @@ public readonly record struct PeerMessage(MessageId Id, int Index, int Begin, in
 
 /// <summary>A block of a piece: <see cref="Length"/> bytes at offset <see cref="Begin"/> of piece <see cref="Piece"/>.</summary>
 public readonly record struct BlockRequest(int Piece, int Begin, int Length);
+
+/// <summary>A block to send as a piece message (<see cref="PeerConnection.SendPiecesAsync"/>).</summary>
+public readonly record struct OutgoingBlock(int Piece, int Begin, ReadOnlyMemory<byte> Data);

@@ -116,6 +116,7 @@ internal sealed class PeerLink
         var reader = _commands.Reader;
         var batch = new List<PeerCommand>();
         var requests = new List<BlockRequest>();
+        var serves = new List<BlockRequest>(BlockServer.BlocksPerWrite);
         try
         {
             while (await reader.WaitToReadAsync(ct))
@@ -134,6 +135,14 @@ internal sealed class PeerLink
                             continue;   // consecutive requests go out in one write
                         await Connection.SendRequestsAsync(requests, ct);
                         requests.Clear();
+                    }
+                    else if (command.Kind == CommandKind.Serve)
+                    {
+                        serves.Add(command.Block);
+                        if (serves.Count < BlockServer.BlocksPerWrite && i + 1 < batch.Count && batch[i + 1].Kind == CommandKind.Serve)
+                            continue;   // consecutive answers go out in one write, a few blocks at a time
+                        await ServeAsync(serves, ct);
+                        serves.Clear();
                     }
                     else if (command.Kind == CommandKind.Close)
                         return;
@@ -155,7 +164,6 @@ internal sealed class PeerLink
 
     private ValueTask CarryOutAsync(PeerCommand command, CancellationToken ct) => command.Kind switch
     {
-        CommandKind.Serve => ServeAsync(command.Block, ct),
         CommandKind.Bitfield => Connection.SendBitfieldAsync(command.Pieces!, ct),
         CommandKind.Have => Connection.SendHaveAsync(command.Piece, ct),
         CommandKind.Interested => Connection.SendInterestedAsync(ct),
@@ -169,18 +177,18 @@ internal sealed class PeerLink
         CommandKind.ExtensionHandshake => Connection.SendExtensionHandshakeAsync(command.Extensions!, ct),
         CommandKind.Pex => Connection.SendPexAsync(command.Pex!, ct),
         CommandKind.Metadata => Connection.SendMetadataMessageAsync(command.Metadata!, ct),
-        _ => ValueTask.CompletedTask,   // Unserve: applied to the batch already
+        _ => ValueTask.CompletedTask,   // Unserve: applied to the batch already; Serve: grouped above
     };
 
-    private async ValueTask ServeAsync(BlockRequest block, CancellationToken ct)
+    private async ValueTask ServeAsync(List<BlockRequest> blocks, CancellationToken ct)
     {
         try
         {
-            await _server.ServeAsync(block, ct);
+            await _server.ServeAsync(blocks, ct);
         }
         finally
         {
-            Interlocked.Decrement(ref _servesPending);
+            Interlocked.Add(ref _servesPending, -blocks.Count);
         }
     }
 

@@ -13,18 +13,45 @@ internal sealed class BlockServer(PeerConnection connection, IBlockSource source
     /// <summary>Pieces up to this size are read from disk whole, once, and served block by block from memory.</summary>
     public const int CachedPieceLimit = 1 << 20;
 
-    private readonly byte[] _block = new byte[Blocks.Size];
+    /// <summary>Requests answered in one write at most (64 KiB of blocks: the size of a loopback segment).</summary>
+    public const int BlocksPerWrite = 4;
 
-    public async ValueTask ServeAsync(BlockRequest request, CancellationToken ct)
+    private readonly byte[][] _blocks = [.. Enumerable.Range(0, BlocksPerWrite).Select(_ => new byte[Blocks.Size])];
+    private readonly List<OutgoingBlock> _ready = new(BlocksPerWrite);
+
+    /// <summary>
+    /// Answers up to <see cref="BlocksPerWrite"/> requests in order: the blocks the source gives go out in one
+    /// write; a refused request is rejected (BEP 6) after the blocks read before it, so the order holds.
+    /// </summary>
+    public async ValueTask ServeAsync(IReadOnlyList<BlockRequest> requests, CancellationToken ct)
     {
-        var block = _block.AsMemory(0, request.Length);
-        var answer = await source.ReadAsync(request, block, ct);
-        if (answer == BlockAnswer.Refuse && connection.SupportsFast)
-            await connection.SendRejectAsync(request, ct);
-        if (answer != BlockAnswer.Send)
+        if (requests.Count > BlocksPerWrite)
+            throw new ArgumentException($"at most {BlocksPerWrite} requests at once", nameof(requests));
+        _ready.Clear();
+        for (int i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            var block = _blocks[i].AsMemory(0, request.Length);
+            var answer = await source.ReadAsync(request, block, ct);
+            if (answer == BlockAnswer.Send)
+                _ready.Add(new OutgoingBlock(request.Piece, request.Begin, block));
+            else if (answer == BlockAnswer.Refuse && connection.SupportsFast)
+            {
+                await SendReadyAsync(ct);
+                await connection.SendRejectAsync(request, ct);
+            }
+        }
+        await SendReadyAsync(ct);
+    }
+
+    private async ValueTask SendReadyAsync(CancellationToken ct)
+    {
+        if (_ready.Count == 0)
             return;
-        await connection.SendPieceAsync(request.Piece, request.Begin, block, ct);
-        stats.BlockUploaded(request.Length);
+        await connection.SendPiecesAsync(_ready, ct);
+        foreach (var block in _ready)
+            stats.BlockUploaded(block.Data.Length);
+        _ready.Clear();
     }
 
     /// <summary>The connection has ended: the source lets go of what it holds.</summary>

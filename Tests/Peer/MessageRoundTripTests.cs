@@ -110,6 +110,31 @@ public class MessageRoundTripTests
     }
 
     [Test]
+    public async Task SeveralPiecesInOneWriteArriveAsSeparateMessagesInOrder()
+    {
+        byte[][] blocks = [.. Enumerable.Range(0, 3).Select(k => Enumerable.Range(0, 16384 - k * 1000).Select(i => (byte)(i + k)).ToArray())];
+        BlockRequest[] requests = [new(2, 0, blocks[0].Length), new(2, 16384, blocks[1].Length), new(7, 32768, blocks[2].Length)];
+        await _b.SendRequestsAsync(requests, default);
+        await _a.SendPiecesAsync([.. requests.Select((r, k) => new OutgoingBlock(r.Piece, r.Begin, blocks[k]))], default);
+        for (int k = 0; k < 3; k++)
+        {
+            var message = await Next();
+            Assert.That((message.Id, new BlockRequest(message.Index, message.Begin, message.Length)), Is.EqualTo((MessageId.Piece, requests[k])));
+            Assert.That(message.Payload.ToArray(), Is.EqualTo(blocks[k]), $"block {k}: its own bytes, not a neighbour's");
+        }
+        long payload = blocks.Sum(b => (long)b.Length);
+        Assert.That((_b.OutstandingRequests, _b.BytesReceived, _a.BytesSent), Is.EqualTo((0, payload, payload)), "BytesSent counts block bytes, not headers");
+    }
+
+    [Test]
+    public async Task SeveralPiecesInOneWriteAreEachCheckedAsOurs()
+    {
+        var tooLong = new byte[16385];
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+            await _a.SendPiecesAsync([new OutgoingBlock(0, 0, new byte[10]), new OutgoingBlock(0, 16384, tooLong)], default));
+    }
+
+    [Test]
     public async Task CancelRejectSuggestAllowedFast()
     {
         await _a.SendCancelAsync(new BlockRequest(1, 0, 16384), default);
