@@ -21,7 +21,8 @@ internal sealed class BlockServer(PeerConnection connection, IBlockSource source
 
     /// <summary>
     /// Answers up to <see cref="BlocksPerWrite"/> requests in order: the blocks the source gives go out in one
-    /// write; a refused request is rejected (BEP 6) after the blocks read before it, so the order holds.
+    /// write; a refused request is rejected (BEP 6) after the blocks read before it, so the order holds. When a
+    /// read fails, the blocks read before it are sent and the failure ends the connection.
     /// </summary>
     public async ValueTask ServeAsync(IReadOnlyList<BlockRequest> requests, CancellationToken ct)
     {
@@ -32,7 +33,18 @@ internal sealed class BlockServer(PeerConnection connection, IBlockSource source
         {
             var request = requests[i];
             var block = _blocks[i].AsMemory(0, request.Length);
-            var answer = await source.ReadAsync(request, block, ct);
+            BlockAnswer answer;
+            try
+            {
+                answer = await source.ReadAsync(request, block, ct);
+            }
+            catch when (_ready.Count > 0 && !ct.IsCancellationRequested)
+            {
+                // The blocks read before this one are good: they go out before the connection ends, as they
+                // would have had each request been answered alone.
+                await SendReadyAsync(ct);
+                throw;
+            }
             if (answer == BlockAnswer.Send)
                 _ready.Add(new OutgoingBlock(request.Piece, request.Begin, block));
             else if (answer == BlockAnswer.Refuse && connection.SupportsFast)

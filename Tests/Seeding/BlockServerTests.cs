@@ -58,6 +58,42 @@ public class BlockServerTests
         Assert.That((stats.BlocksUploaded, stats.BytesUploaded, seeder.BytesSent), Is.EqualTo((5L, sent, sent)));
     }
 
+    /// <summary>A source whose disk fails after it has read <paramref name="good"/> blocks.</summary>
+    private sealed class FailingSource(int good) : IBlockSource
+    {
+        private int _read;
+
+        public ValueTask<BlockAnswer> ReadAsync(BlockRequest request, Memory<byte> block, CancellationToken ct)
+        {
+            if (++_read > good)
+                throw new IOException("(test) the disk failed");
+            Pattern(request).CopyTo(block);
+            return ValueTask.FromResult(BlockAnswer.Send);
+        }
+    }
+
+    [Test]
+    public async Task WhenAReadFailsTheBlocksReadBeforeItAreStillSent()
+    {
+        var (seeder, leecher) = await PairAsync();
+        await using var _ = seeder;
+        await using var __ = leecher;
+        BlockRequest[] asked = [new(1, 0, 16384), new(1, 16384, 16384), new(1, 32768, 16384), new(1, 49152, 16384)];
+        await leecher.SendRequestsAsync(asked, default);
+        var stats = new EngineStats();
+        using var server = new BlockServer(seeder, new FailingSource(good: 2), stats);
+
+        await Assert.ThrowsAsync<IOException>(async () => await server.ServeAsync(asked, default));
+
+        foreach (var request in asked[..2])
+        {
+            var message = await leecher.ReceiveAsync(Deadline());
+            Assert.That((message.Id, new BlockRequest(message.Index, message.Begin, message.Length)), Is.EqualTo((MessageId.Piece, request)));
+            Assert.That(message.Payload.ToArray(), Is.EqualTo(Pattern(request)));
+        }
+        Assert.That(stats.BlocksUploaded, Is.EqualTo(2));
+    }
+
     [Test]
     public async Task MoreRequestsThanOneWriteTakesAreRefusedAsAMistake()
     {
