@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using MeTorrent.Metainfo;
+using MeTorrent.Peer.Encryption;
 
 namespace MeTorrent.Peer;
 
@@ -42,6 +43,9 @@ public sealed partial class PeerConnection : IAsyncDisposable
 
     /// <summary>Extensions both sides announced: only these may be used on this connection.</summary>
     public PeerFeatures Features { get; private set; }
+
+    /// <summary>The peer opened with an encrypted handshake (MSE), answered with plaintext after it.</summary>
+    public bool EncryptedHandshake { get; private set; }
 
     public bool SupportsFast => Features.HasFlag(PeerFeatures.Fast);
 
@@ -151,10 +155,11 @@ public sealed partial class PeerConnection : IAsyncDisposable
         try
         {
             var token = connection.ArmReadTimeout(options.HandshakeTimeout, ct);
+            InfoHash? encryptedFor = await connection.AnswerEncryptionAsync(token, ct);
             var prefix = await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct);
             var (infoHash, features) = HandshakeCodec.ReadPrefix(prefix.Span);
             byte[]? traced = options.Trace is null ? null : prefix.ToArray();
-            if (!accept(infoHash))
+            if (!accept(infoHash) || (encryptedFor is { } skey && skey != infoHash))
                 throw new PeerProtocolException($"peer {remote} asked for torrent {infoHash.Hex}, which we do not serve");
             await connection.SendHandshakeAsync(infoHash, ourId, ct);
             var peerId = (await connection.ReadHandshakeBytesAsync(PeerId.Length, token, ct)).ToArray();
@@ -167,6 +172,28 @@ public sealed partial class PeerConnection : IAsyncDisposable
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// An incoming connection may open with MSE instead of the plain handshake (<see cref="MseResponder"/>):
+    /// when the first 20 bytes are not "\x13BitTorrent protocol" and <see cref="PeerConnectionOptions.AnswerEncryptedFor"/>
+    /// names torrents, the encrypted handshake is answered and the plain one it carried is put back to be read
+    /// next. Returns the torrent the encrypted handshake asked for, or null for a plain handshake.
+    /// </summary>
+    private async ValueTask<InfoHash?> AnswerEncryptionAsync(CancellationToken token, CancellationToken ct)
+    {
+        var first = (await ReadHandshakeBytesAsync(1 + HandshakeCodec.Protocol.Length, token, ct)).ToArray();
+        bool plain = first[0] == HandshakeCodec.Protocol.Length && first.AsSpan(1).SequenceEqual("BitTorrent protocol"u8);
+        if (plain || _options.AnswerEncryptedFor.Count == 0)
+        {
+            _reader.Unread(first);   // read again as the handshake's start (a wrong one is refused there)
+            return null;
+        }
+        var (infoHash, initial) = await MseResponder.RespondAsync(first,
+            count => ReadHandshakeBytesAsync(count, token, ct), bytes => _stream.WriteAsync(bytes, ct), _options.AnswerEncryptedFor);
+        _reader.Unread(initial);
+        EncryptedHandshake = true;
+        return infoHash;
     }
 
     private void Handshaken(Handshake remote, PeerId ourId)

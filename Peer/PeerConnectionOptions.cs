@@ -1,3 +1,5 @@
+using MeTorrent.Metainfo;
+
 namespace MeTorrent.Peer;
 
 /// <summary>Limits and features of one peer connection.</summary>
@@ -44,6 +46,13 @@ public sealed class PeerConnectionOptions
 
     /// <summary>Sees every handshake and message in both directions (the CLI's --trace, <see cref="WireTrace"/>); null: none.</summary>
     public WireObserver? Trace { get; init; }
+
+    /// <summary>
+    /// The torrents an incoming encrypted handshake (MSE, "protocol encryption") may ask for: it names its
+    /// torrent only by a hash of the info hash, so the answering side must know the candidates. Empty (the
+    /// default): only plain handshakes are taken.
+    /// </summary>
+    public IReadOnlyList<InfoHash> AnswerEncryptedFor { get; init; } = [];
 
     /// <summary>What we announce in the handshake; an extension is used only if the peer announces it too.</summary>
     public PeerFeatures Features { get; init; } = PeerFeatures.Extensions | PeerFeatures.Fast;

@@ -64,6 +64,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
             MatchAnswers = false,   // the loop's ledger judges every piece and reject
             BlockBuffers = _blocks, // each block's payload is received straight into the array that joins its piece
             Trace = options.Trace,
+            AnswerEncryptedFor = [torrent.InfoHash],   // peers that dial with MSE first (aria2, libtorrent) get in at once
             Features = PeerFeatures.Extensions | PeerFeatures.Fast | (options.DhtPort is null ? PeerFeatures.None : PeerFeatures.Dht),
         };
         if (options.UseTrackers && torrent.TrackerTiers.Count > 0)
@@ -174,7 +175,12 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         }
         if (_incoming is { } incoming)
             _tasks.Run(() => incoming.RunAsync(_torrent.InfoHash, _options.PeerId, _connectionOptions,
-                connection => _tasks.Run(() => JoinAsync(connection, dialled: null, token)), Log, token));
+                connection =>
+                {
+                    if (connection.EncryptedHandshake)
+                        Log($"{connection.RemoteEndPoint}: encrypted handshake (MSE) answered, plaintext after it");
+                    _tasks.Run(() => JoinAsync(connection, dialled: null, token));
+                }, Log, token));
     }
 
     private void Log(string line) => _options.Log?.Invoke(line);

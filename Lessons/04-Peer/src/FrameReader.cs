@@ -53,6 +53,29 @@ internal sealed partial class FrameReader : IDisposable
     }
 
     /// <summary>
+    /// Puts <paramref name="bytes"/> back in front of what is buffered, to be read again as if they had just
+    /// arrived: the first bytes of a handshake looked at to tell plain from encrypted (MSE), or the
+    /// handshake an encrypted one carried in its first payload.
+    /// </summary>
+    public void Unread(ReadOnlySpan<byte> bytes)
+    {
+        Consume();
+        if (_start >= bytes.Length)
+            _start -= bytes.Length;
+        else
+        {
+            int buffered = _end - _start;
+            byte[] target = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length, bytes.Length + buffered));
+            Buffer.BlockCopy(_buffer, _start, target, bytes.Length, buffered);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = target;
+            _start = 0;
+            _end = bytes.Length + buffered;
+        }
+        bytes.CopyTo(_buffer.AsSpan(_start));
+    }
+
+    /// <summary>
     /// The next frame's body (id byte first), or an empty memory for a keep-alive. Messages that
     /// <c>checkLength</c> says to skip are read past and the next frame is returned instead.
     /// </summary>

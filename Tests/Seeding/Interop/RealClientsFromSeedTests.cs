@@ -95,6 +95,27 @@ public sealed class RealClientsFromSeedTests : WorkFolderTest
         }
     }
 
+    /// <summary>
+    /// libtorrent set to dial with message stream encryption only (as "require encryption" does): the seed
+    /// answers the encrypted handshake and serves in plaintext after it. aria2 dials the same way first.
+    /// </summary>
+    [Test]
+    public async Task LibtorrentRequiringAnEncryptedHandshakeDownloadsFromMeTorrentSeed()
+    {
+        Tools.RequireLibtorrent();
+        using var swarm = Create();
+        var (seed, port) = await swarm.StartSeedAsync();
+        using (seed)
+        {
+            string script = Path.Combine(AppContext.BaseDirectory, "Support", "Seeders", "lt_download.py");
+            var result = swarm.Ns.Run(Tools.SystemPython, [script, swarm.TorrentPath, swarm.Out, "6891", port.ToString(), "--encrypted"], DownloadTimeout);
+            Assert.That(result.ExitCode, Is.Zero, $"libtorrent failed:\n{result}\nseed:\n{seed.Errors}");
+            AssertSameFiles(swarm, emptyMayBeMissing: false);
+            Assert.That(seed.Errors, Does.Contain("encrypted handshake (MSE) answered"), seed.Errors);
+            await AssertStopsCleanlyAsync(seed);
+        }
+    }
+
     [Test]
     public async Task QbittorrentDownloadsFromMeTorrentSeed()
     {

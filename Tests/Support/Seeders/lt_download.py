@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Downloads one torrent with libtorrent from one peer (python3-libtorrent; Debian's /usr/bin/python3).
 
-usage: lt_download.py TORRENT|MAGNET SAVE_DIR PORT PEER_PORT
+usage: lt_download.py TORRENT|MAGNET SAVE_DIR PORT PEER_PORT [--encrypted]
 
 Given a magnet link instead of a .torrent file, libtorrent first fetches the info dictionary from the
 peer (BEP 9) and prints "metadata received" when it has it.
@@ -9,6 +9,8 @@ peer (BEP 9) and prints "metadata received" when it has it.
 Listens on 127.0.0.1:PORT, dials 127.0.0.1:PEER_PORT, drops the torrent's trackers, and exits 0 as
 soon as every piece is downloaded and checked (1 on a torrent error). DHT, local peer discovery,
 UPnP, NAT-PMP and uTP are off from the session's construction; several connections per IP allowed.
+With --encrypted, every connection must open with message stream encryption (MSE: libtorrent's
+"forced" policy, plaintext or RC4 offered for the stream after it).
 """
 import sys
 
@@ -16,10 +18,16 @@ import libtorrent as lt
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 6) or (len(sys.argv) == 6 and sys.argv[5] != '--encrypted'):
         sys.exit(__doc__)
     torrent, save_dir, port, peer_port = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    encryption = {
+        'out_enc_policy': int(lt.enc_policy.forced),
+        'in_enc_policy': int(lt.enc_policy.forced),
+        'allowed_enc_level': int(lt.enc_level.both),
+    } if len(sys.argv) == 6 else {}
     session = lt.session({
+        **encryption,
         'listen_interfaces': '127.0.0.1:%d' % port,
         'enable_dht': False,
         'enable_lsd': False,

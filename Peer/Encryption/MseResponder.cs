@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using MeTorrent.Metainfo;
+
+namespace MeTorrent.Peer.Encryption;
+
+/// <summary>
+/// The answering side of BitTorrent's message stream encryption (MSE, also "protocol encryption"; a
+/// Vuze/libtorrent specification, not a BEP). aria2, libtorrent, qBittorrent and Transmission dial with it
+/// first; a peer that answers only plain handshakes makes aria2 wait a second before it dials again.
+/// <code>
+/// 1 A->B: Ya, PadA                          (96-byte public key, 0-512 random bytes)
+/// 2 B->A: Yb, PadB
+/// 3 A->B: HASH('req1', S), HASH('req2', SKEY) xor HASH('req3', S),
+///         ENCRYPT(VC, crypto_provide, len(PadC), PadC, len(IA)), ENCRYPT(IA)
+/// 4 B->A: ENCRYPT(VC, crypto_select, len(PadD), PadD), then the payload stream
+/// </code>
+/// S is the Diffie-Hellman secret, SKEY the info hash, HASH SHA-1, ENCRYPT RC4 (<see cref="Rc4.ForMse"/>)
+/// keyed HASH('keyA', S, SKEY) from A and HASH('keyB', S, SKEY) from B, VC eight zero bytes. IA, the
+/// dialler's first payload, is usually its BitTorrent handshake. We select plaintext for the payload
+/// stream: the handshake hides the torrent from anyone watching, and the blocks cost no cipher. A dialler
+/// that offers RC4 only is refused.
+/// </summary>
+internal static class MseResponder
+{
+    public const int MaxPadding = 512;
+
+    /// <summary>The longest first payload we take (a handshake is 68 bytes; the spec allows 65,535).</summary>
+    public const int MaxInitialPayload = 1024;
+
+    public const uint Plaintext = 0x01;
+    public const uint Rc4Stream = 0x02;
+
+    private const int VerificationLength = 8;   // VC: eight zero bytes
+
+    /// <summary>Runs steps 2 to 4 after the first bytes of step 1.</summary>
+    /// <param name="first">the bytes already read (fewer than 96: the rest of Ya is read here)</param>
+    /// <param name="readExact">reads exactly that many bytes (valid until the next read)</param>
+    /// <param name="write">sends bytes</param>
+    /// <param name="served">the info hashes the dialler may ask for</param>
+    /// <returns>the torrent asked for, and the first payload decrypted (to be read as if it came from the socket)</returns>
+    public static async ValueTask<(InfoHash InfoHash, byte[] InitialPayload)> RespondAsync(ReadOnlyMemory<byte> first,
+        Func<int, ValueTask<ReadOnlyMemory<byte>>> readExact, Func<ReadOnlyMemory<byte>, ValueTask> write,
+        IReadOnlyList<InfoHash> served)
+    {
+        // 1. Their public key.
+        var theirKey = new byte[DiffieHellman.KeyLength];
+        first.CopyTo(theirKey);
+        (await readExact(DiffieHellman.KeyLength - first.Length)).CopyTo(theirKey.AsMemory(first.Length));
+
+        // 2. Ours, and random padding so that the lengths on the wire say nothing.
+        var keys = new DiffieHellman();
+        byte[] secret = keys.SharedSecret(theirKey);
+        byte[] padding = RandomNumberGenerator.GetBytes(RandomNumberGenerator.GetInt32(MaxPadding + 1));
+        await write(keys.PublicKey.Concat(padding).ToArray());
+
+        // 3. Their padding ends where HASH('req1', S) begins: at most 512 bytes to search.
+        await SkipPastAsync(Hash("req1", secret), readExact);
+        var skeyProof = (await readExact(20)).ToArray();
+        var infoHash = FindTorrent(skeyProof, secret, served);
+        var decrypt = Rc4.ForMse(Hash("keyA", secret, infoHash.Bytes.ToArray()));
+        var encrypt = Rc4.ForMse(Hash("keyB", secret, infoHash.Bytes.ToArray()));
+
+        var head = (await readExact(VerificationLength + 4 + 2)).ToArray();
+        decrypt.Apply(head);
+        if (!head.AsSpan(0, VerificationLength).SequenceEqual(new byte[VerificationLength]))
+            throw new PeerProtocolException("MSE: the verification constant did not decrypt to zeros");
+        uint provided = BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(VerificationLength));
+        int padC = BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(VerificationLength + 4));
+        if (padC > MaxPadding)
+            throw new PeerProtocolException($"MSE: {padC} bytes of padding (PadC), over {MaxPadding}");
+        await ReadDecryptedAsync(padC, readExact, decrypt);   // arbitrary bytes, but they move the keystream on
+        var lengthBytes = await ReadDecryptedAsync(2, readExact, decrypt);
+        int initialLength = BinaryPrimitives.ReadUInt16BigEndian(lengthBytes);
+        if (initialLength > MaxInitialPayload)
+            throw new PeerProtocolException($"MSE: a first payload of {initialLength} bytes, over {MaxInitialPayload}");
+        var initial = await ReadDecryptedAsync(initialLength, readExact, decrypt);
+        if ((provided & Plaintext) == 0)
+            throw new PeerProtocolException((provided & Rc4Stream) != 0
+                ? "MSE: the peer offers only an RC4-encrypted stream; we take plaintext after the encrypted handshake"
+                : $"MSE: the peer offers no method we know (crypto_provide {provided:x})");
+
+        // 4. Plaintext selected, no padding; from here the stream is plain.
+        var answer = new byte[VerificationLength + 4 + 2];
+        BinaryPrimitives.WriteUInt32BigEndian(answer.AsSpan(VerificationLength), Plaintext);
+        encrypt.Apply(answer);
+        await write(answer);
+        return (infoHash, initial);
+    }
+
+    /// <summary>HASH(label, parts...): SHA-1 of the ASCII label followed by the parts.</summary>
+    public static byte[] Hash(string label, params byte[][] parts)
+    {
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        sha1.AppendData(Encoding.ASCII.GetBytes(label));
+        foreach (var part in parts)
+            sha1.AppendData(part);
+        return sha1.GetHashAndReset();
+    }
+
+    /// <summary>Reads until just past <paramref name="marker"/>, which must end within 512 + 20 bytes.</summary>
+    private static async ValueTask SkipPastAsync(byte[] marker, Func<int, ValueTask<ReadOnlyMemory<byte>>> readExact)
+    {
+        var seen = new byte[MaxPadding + marker.Length];
+        var window = (await readExact(marker.Length)).ToArray();
+        window.CopyTo(seen, 0);
+        for (int count = marker.Length; !seen.AsSpan(count - marker.Length, marker.Length).SequenceEqual(marker); count++)
+        {
+            if (count == seen.Length)
+                throw new PeerProtocolException($"MSE: no HASH('req1', S) within {MaxPadding} bytes of padding (not an MSE handshake, or a different key)");
+            seen[count] = (await readExact(1)).Span[0];
+        }
+    }
+
+    /// <summary>SKEY: the served info hash whose HASH('req2', SKEY) xor HASH('req3', S) the dialler sent.</summary>
+    private static InfoHash FindTorrent(byte[] proof, byte[] secret, IReadOnlyList<InfoHash> served)
+    {
+        var req3 = Hash("req3", secret);
+        var wanted = new byte[20];
+        for (int i = 0; i < wanted.Length; i++)
+            wanted[i] = (byte)(proof[i] ^ req3[i]);
+        foreach (var infoHash in served)
+            if (Hash("req2", infoHash.Bytes.ToArray()).AsSpan().SequenceEqual(wanted))
+                return infoHash;
+        throw new PeerProtocolException("MSE: the peer asked for a torrent we do not serve");
+    }
+
+    private static async ValueTask<byte[]> ReadDecryptedAsync(int count, Func<int, ValueTask<ReadOnlyMemory<byte>>> readExact, Rc4 decrypt)
+    {
+        if (count == 0)
+            return [];
+        var bytes = (await readExact(count)).ToArray();
+        decrypt.Apply(bytes);
+        return bytes;
+    }
+}
