@@ -16,7 +16,7 @@ internal sealed partial class FrameReader : IDisposable
     private const int InitialSize = 64 * 1024;
     private const int HandshakeSize = 128;  // the 68-byte handshake, and what may arrive right behind it
 
-    private readonly Stream _stream;
+    private Stream _stream;
     private readonly Func<byte, int, int> _checkLength;
     private byte[] _buffer;
     private int _start;     // first unread byte
@@ -60,18 +60,34 @@ internal sealed partial class FrameReader : IDisposable
     {
         Consume();
         if (_start >= bytes.Length)
-            _start -= bytes.Length;
-        else
         {
-            int buffered = _end - _start;
-            byte[] target = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length, bytes.Length + buffered));
-            Buffer.BlockCopy(_buffer, _start, target, bytes.Length, buffered);
+            _start -= bytes.Length;
+            bytes.CopyTo(_buffer.AsSpan(_start));
+            return;
+        }
+        int buffered = _end - _start;
+        byte[] target = bytes.Length + buffered <= _buffer.Length ? _buffer : ArrayPool<byte>.Shared.Rent(bytes.Length + buffered);
+        Buffer.BlockCopy(_buffer, _start, target, bytes.Length, buffered);   // the buffered bytes move up behind them
+        bytes.CopyTo(target);
+        if (target != _buffer)
+        {
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = target;
-            _start = 0;
-            _end = bytes.Length + buffered;
         }
-        bytes.CopyTo(_buffer.AsSpan(_start));
+        _start = 0;
+        _end = bytes.Length + buffered;
+    }
+
+    /// <summary>
+    /// The rest of the connection is RC4-encrypted (an MSE handshake selected it): reads now come through
+    /// <paramref name="decrypting"/>, and bytes already buffered (read ahead, still encrypted) are decrypted
+    /// in place with <paramref name="decrypt"/>, which continues the same keystream.
+    /// </summary>
+    public void SwitchTo(Stream decrypting, Encryption.Rc4 decrypt)
+    {
+        Consume();
+        decrypt.Apply(_buffer.AsSpan(_start, _end - _start));
+        _stream = decrypting;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using MeTorrent.Metainfo;
 using MeTorrent.Peer.Encryption;
 
@@ -15,7 +16,7 @@ namespace MeTorrent.Peer;
 /// </summary>
 public sealed partial class PeerConnection : IAsyncDisposable
 {
-    private readonly Stream _stream;
+    private Stream _stream;   // replaced once, when an MSE handshake selects RC4
     private readonly PeerConnectionOptions _options;
     private readonly FrameReader _reader;
     private readonly PendingRequests _requests = new();
@@ -44,8 +45,11 @@ public sealed partial class PeerConnection : IAsyncDisposable
     /// <summary>Extensions both sides announced: only these may be used on this connection.</summary>
     public PeerFeatures Features { get; private set; }
 
-    /// <summary>The peer opened with an encrypted handshake (MSE), answered with plaintext after it.</summary>
+    /// <summary>The peer opened with an encrypted handshake (MSE); <see cref="EncryptionMethod"/> says what followed it.</summary>
     public bool EncryptedHandshake { get; private set; }
+
+    /// <summary>After an MSE handshake: "RC4" or "plaintext after it"; null for a plain handshake.</summary>
+    public string? EncryptionMethod { get; private set; }
 
     public bool SupportsFast => Features.HasFlag(PeerFeatures.Fast);
 
@@ -159,7 +163,9 @@ public sealed partial class PeerConnection : IAsyncDisposable
             var prefix = await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct);
             var (infoHash, features) = HandshakeCodec.ReadPrefix(prefix.Span);
             byte[]? traced = options.Trace is null ? null : prefix.ToArray();
-            if (!accept(infoHash) || (encryptedFor is { } skey && skey != infoHash))
+            if (encryptedFor is { } skey && skey != infoHash)
+                throw new PeerProtocolException($"peer {remote} asked for torrent {skey.Hex} in its encrypted handshake and {infoHash.Hex} in its plain one");
+            if (!accept(infoHash))
                 throw new PeerProtocolException($"peer {remote} asked for torrent {infoHash.Hex}, which we do not serve");
             await connection.SendHandshakeAsync(infoHash, ourId, ct);
             var peerId = (await connection.ReadHandshakeBytesAsync(PeerId.Length, token, ct)).ToArray();
@@ -183,17 +189,25 @@ public sealed partial class PeerConnection : IAsyncDisposable
     private async ValueTask<InfoHash?> AnswerEncryptionAsync(CancellationToken token, CancellationToken ct)
     {
         var first = (await ReadHandshakeBytesAsync(1 + HandshakeCodec.Protocol.Length, token, ct)).ToArray();
-        bool plain = first[0] == HandshakeCodec.Protocol.Length && first.AsSpan(1).SequenceEqual("BitTorrent protocol"u8);
+        bool plain = first[0] == HandshakeCodec.Protocol.Length && first.AsSpan(1).SequenceEqual(Encoding.ASCII.GetBytes(HandshakeCodec.Protocol));
         if (plain || _options.AnswerEncryptedFor.Count == 0)
         {
             _reader.Unread(first);   // read again as the handshake's start (a wrong one is refused there)
             return null;
         }
-        var (infoHash, initial) = await MseResponder.RespondAsync(first,
+        var answered = await MseResponder.RespondAsync(first,
             count => ReadHandshakeBytesAsync(count, token, ct), bytes => _stream.WriteAsync(bytes, ct), _options.AnswerEncryptedFor);
-        _reader.Unread(initial);
+        if (answered is { Decrypt: { } decrypt, Encrypt: { } encrypt })
+        {
+            _stream = new Rc4Stream(_stream, decrypt, encrypt);
+            _reader.SwitchTo(_stream, decrypt);
+            EncryptionMethod = "RC4";
+        }
+        else
+            EncryptionMethod = "plaintext after it";
+        _reader.Unread(answered.InitialPayload);
         EncryptedHandshake = true;
-        return infoHash;
+        return answered.InfoHash;
     }
 
     private void Handshaken(Handshake remote, PeerId ourId)

@@ -178,7 +178,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
                 connection =>
                 {
                     if (connection.EncryptedHandshake)
-                        Log($"{connection.RemoteEndPoint}: encrypted handshake (MSE) answered, plaintext after it");
+                        Log($"{connection.RemoteEndPoint}: encrypted handshake (MSE) answered, {connection.EncryptionMethod}");
                     _tasks.Run(() => JoinAsync(connection, dialled: null, token));
                 }, Log, token));
     }

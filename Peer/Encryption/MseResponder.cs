@@ -18,9 +18,9 @@ namespace MeTorrent.Peer.Encryption;
 /// </code>
 /// S is the Diffie-Hellman secret, SKEY the info hash, HASH SHA-1, ENCRYPT RC4 (<see cref="Rc4.ForMse"/>)
 /// keyed HASH('keyA', S, SKEY) from A and HASH('keyB', S, SKEY) from B, VC eight zero bytes. IA, the
-/// dialler's first payload, is usually its BitTorrent handshake. We select plaintext for the payload
-/// stream: the handshake hides the torrent from anyone watching, and the blocks cost no cipher. A dialler
-/// that offers RC4 only is refused.
+/// dialler's first payload, is usually its BitTorrent handshake. For the payload stream we select
+/// plaintext when it is offered (the blocks then cost no cipher; libtorrent and aria2 offer it), else RC4
+/// (Transmission and qBittorrent offer only that), which goes on with the handshake's two keystreams.
 /// </summary>
 internal static class MseResponder
 {
@@ -30,7 +30,7 @@ internal static class MseResponder
     public const int MaxInitialPayload = 1024;
 
     public const uint Plaintext = 0x01;
-    public const uint Rc4Stream = 0x02;
+    public const uint Rc4Encrypted = 0x02;
 
     private const int VerificationLength = 8;   // VC: eight zero bytes
 
@@ -39,8 +39,9 @@ internal static class MseResponder
     /// <param name="readExact">reads exactly that many bytes (valid until the next read)</param>
     /// <param name="write">sends bytes</param>
     /// <param name="served">the info hashes the dialler may ask for</param>
-    /// <returns>the torrent asked for, and the first payload decrypted (to be read as if it came from the socket)</returns>
-    public static async ValueTask<(InfoHash InfoHash, byte[] InitialPayload)> RespondAsync(ReadOnlyMemory<byte> first,
+    /// <returns>the torrent asked for, the first payload decrypted (to be read as if it came from the socket),
+    /// and for an RC4 stream the two ciphers to go on with</returns>
+    public static async ValueTask<MseResult> RespondAsync(ReadOnlyMemory<byte> first,
         Func<int, ValueTask<ReadOnlyMemory<byte>>> readExact, Func<ReadOnlyMemory<byte>, ValueTask> write,
         IReadOnlyList<InfoHash> served)
     {
@@ -67,6 +68,9 @@ internal static class MseResponder
         if (!head.AsSpan(0, VerificationLength).SequenceEqual(new byte[VerificationLength]))
             throw new PeerProtocolException("MSE: the verification constant did not decrypt to zeros");
         uint provided = BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(VerificationLength));
+        uint selected = (provided & Plaintext) != 0 ? Plaintext
+            : (provided & Rc4Encrypted) != 0 ? Rc4Encrypted
+            : throw new PeerProtocolException($"MSE: the peer offers no method we know (crypto_provide {provided:x})");
         int padC = BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(VerificationLength + 4));
         if (padC > MaxPadding)
             throw new PeerProtocolException($"MSE: {padC} bytes of padding (PadC), over {MaxPadding}");
@@ -76,17 +80,13 @@ internal static class MseResponder
         if (initialLength > MaxInitialPayload)
             throw new PeerProtocolException($"MSE: a first payload of {initialLength} bytes, over {MaxInitialPayload}");
         var initial = await ReadDecryptedAsync(initialLength, readExact, decrypt);
-        if ((provided & Plaintext) == 0)
-            throw new PeerProtocolException((provided & Rc4Stream) != 0
-                ? "MSE: the peer offers only an RC4-encrypted stream; we take plaintext after the encrypted handshake"
-                : $"MSE: the peer offers no method we know (crypto_provide {provided:x})");
 
-        // 4. Plaintext selected, no padding; from here the stream is plain.
+        // 4. Our choice, no padding; from here the stream is plain, or RC4 going on with the same keystreams.
         var answer = new byte[VerificationLength + 4 + 2];
-        BinaryPrimitives.WriteUInt32BigEndian(answer.AsSpan(VerificationLength), Plaintext);
+        BinaryPrimitives.WriteUInt32BigEndian(answer.AsSpan(VerificationLength), selected);
         encrypt.Apply(answer);
         await write(answer);
-        return (infoHash, initial);
+        return selected == Rc4Encrypted ? new MseResult(infoHash, initial, decrypt, encrypt) : new MseResult(infoHash, initial, null, null);
     }
 
     /// <summary>HASH(label, parts...): SHA-1 of the ASCII label followed by the parts.</summary>
@@ -103,8 +103,8 @@ internal static class MseResponder
     private static async ValueTask SkipPastAsync(byte[] marker, Func<int, ValueTask<ReadOnlyMemory<byte>>> readExact)
     {
         var seen = new byte[MaxPadding + marker.Length];
-        var window = (await readExact(marker.Length)).ToArray();
-        window.CopyTo(seen, 0);
+        (await readExact(marker.Length)).CopyTo(seen);
+        // count: bytes seen so far, the padding and the 20 that may be the marker
         for (int count = marker.Length; !seen.AsSpan(count - marker.Length, marker.Length).SequenceEqual(marker); count++)
         {
             if (count == seen.Length)
@@ -135,3 +135,6 @@ internal static class MseResponder
         return bytes;
     }
 }
+
+/// <summary>What an answered MSE handshake gives: the torrent, the dialler's first payload, and for an RC4 stream its ciphers.</summary>
+internal sealed record MseResult(InfoHash InfoHash, byte[] InitialPayload, Rc4? Decrypt, Rc4? Encrypt);

@@ -60,6 +60,28 @@ public class MseTests
         Assert.That(one.PublicKey[95], Is.EqualTo(2));
     }
 
+    [Test]
+    public void TheExchangeUsesTheSpecsPrime()
+    {
+        // X = 768: 2^768 is just over P (P > 2^767), so Y = 2^768 - P, which is P's two's complement in 96 bytes.
+        var prime = Convert.FromHexString(
+            "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD" +
+            "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A63A36210000000000090563");
+        var expected = (new System.Numerics.BigInteger(1) << 768) - new System.Numerics.BigInteger(prime, isUnsigned: true, isBigEndian: true);
+        var y = new DiffieHellman([0x03, 0x00]).PublicKey;
+        Assert.That(new System.Numerics.BigInteger(y, isUnsigned: true, isBigEndian: true), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void TheKeyLabelsHashAsTheSpecWritesThem()
+    {
+        // HASH('keyA', S, SKEY) is SHA-1 over the four ASCII bytes, then S, then SKEY: no separators, no lengths.
+        var secret = Enumerable.Range(0, 96).Select(i => (byte)i).ToArray();
+        var skey = Enumerable.Range(100, 20).Select(i => (byte)i).ToArray();
+        var expected = SHA1.HashData("keyA"u8.ToArray().Concat(secret).Concat(skey).ToArray());
+        Assert.That(MseResponder.Hash("keyA", secret, skey), Is.EqualTo(expected));
+    }
+
     [TestCase(0)]
     [TestCase(1)]
     public void ADegeneratePublicKeyIsRefused(int value)
@@ -69,34 +91,59 @@ public class MseTests
         Assert.Throws<PeerProtocolException>(() => new DiffieHellman().SharedSecret(key));
     }
 
-    [TestCase(0, true)]
-    [TestCase(512, true)]    // the longest padding the spec allows
-    [TestCase(137, false)]   // the plain handshake after the negotiation instead of inside it
-    public async Task AnEncryptedHandshakeIsAnsweredAndTheConnectionGoesOnInPlaintext(int padA, bool handshakeInside)
+    [TestCase(0, 0, true, MseResponder.Plaintext | MseResponder.Rc4Encrypted, MseResponder.Plaintext)]
+    [TestCase(512, 0, true, MseResponder.Plaintext | MseResponder.Rc4Encrypted, MseResponder.Plaintext)]   // the longest PadA
+    [TestCase(137, 37, false, MseResponder.Plaintext, MseResponder.Plaintext)]   // the plain handshake after the negotiation
+    [TestCase(20, 512, true, MseResponder.Rc4Encrypted, MseResponder.Rc4Encrypted)]   // Transmission's and qBittorrent's offer
+    [TestCase(0, 0, false, MseResponder.Rc4Encrypted, MseResponder.Rc4Encrypted)]
+    public async Task AnEncryptedHandshakeIsAnsweredAndTheConnectionGoesOnAsSelected(int padA, int padC, bool handshakeInside,
+        uint provide, uint expected)
     {
         await using var pair = await MsePair.StartAsync();
-        var initiator = await pair.Initiator.OpenAsync(Hash, padA, MseResponder.Plaintext | MseResponder.Rc4Stream,
-            handshakeInside ? RawHandshake(Hash, Reserved(fast: true)) : []);
-        Assert.That(initiator.Selected, Is.EqualTo(MseResponder.Plaintext), "plaintext selected when offered");
+        var initiator = await pair.Initiator.OpenAsync(Hash, padA, provide, handshakeInside ? RawHandshake(Hash, Reserved(fast: true)) : [], padC);
+        Assert.That(initiator.Selected, Is.EqualTo(expected), "plaintext when offered, else RC4");
         if (!handshakeInside)
-            await pair.Raw.WriteAsync(RawHandshake(Hash, Reserved(fast: true)));
+            await initiator.WriteAsync(RawHandshake(Hash, Reserved(fast: true)));
 
         await using var ours = await pair.Accepted;
         Assert.That(ours.EncryptedHandshake, Is.True);
+        Assert.That(ours.EncryptionMethod, Is.EqualTo(expected == MseResponder.Plaintext ? "plaintext after it" : "RC4"));
         Assert.That(ours.RemoteHandshake.InfoHash, Is.EqualTo(Hash));
         Assert.That(ours.SupportsFast, Is.True, "the reserved bits came through");
 
-        var answer = new byte[68];
-        await pair.Raw.ReadExactlyAsync(answer);   // our handshake, in plaintext
+        var answer = await initiator.ReadAsync(68);   // our handshake
         Assert.That(answer[1..20], Is.EqualTo("BitTorrent protocol"u8.ToArray()));
         Assert.That(answer[28..48], Is.EqualTo(Hash.Bytes.ToArray()));
         await ours.SendHaveAsync(7, Deadline());
-        var have = new byte[9];
-        await pair.Raw.ReadExactlyAsync(have);
-        Assert.That(have, Is.EqualTo(Frame(4, Ints(7))), "messages after it are plain too");
-        await pair.Raw.WriteAsync(Frame(4, Ints(3)));
+        Assert.That(await initiator.ReadAsync(9), Is.EqualTo(Frame(4, Ints(7))), "messages go on as selected");
+        await initiator.WriteAsync(Frame(4, Ints(3)));
         var received = await ours.ReceiveAsync(Deadline());
         Assert.That((received.Id, received.Index), Is.EqualTo((MessageId.Have, 3)));
+    }
+
+    [TestCase(MseResponder.Plaintext)]
+    [TestCase(MseResponder.Rc4Encrypted)]
+    public async Task BytesSentRightBehindTheFirstPayloadAreReadInOrder(uint provide)
+    {
+        // A dialler offering one method knows the choice already and may send on at once: here IA holds only
+        // the first 30 bytes of its handshake, and the rest and a have message follow in the same write.
+        await using var pair = await MsePair.StartAsync();
+        var handshake = RawHandshake(Hash);
+        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 3, provide, handshake[..30], padC: 0,
+            rightBehind: handshake[30..].Concat(Frame(4, Ints(5))).ToArray());
+        await using var ours = await pair.Accepted;
+        Assert.That(ours.RemoteHandshake.InfoHash, Is.EqualTo(Hash));
+        var received = await ours.ReceiveAsync(Deadline());
+        Assert.That((received.Id, received.Index), Is.EqualTo((MessageId.Have, 5)));
+    }
+
+    [Test]
+    public async Task AnEncryptedHandshakeForOneTorrentAndAPlainOneForAnotherIsRefused()
+    {
+        await using var pair = await MsePair.StartAsync();
+        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 0, MseResponder.Plaintext, RawHandshake(new InfoHash(new byte[20])), padC: 0);
+        var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
+        Assert.That(e!.Message, Does.Contain("in its encrypted handshake"));
     }
 
     [Test]
@@ -109,12 +156,21 @@ public class MseTests
     }
 
     [Test]
-    public async Task ADiallerThatOffersOnlyRc4IsRefusedWithAClearReason()
+    public async Task ADiallerThatOffersNoMethodWeKnowIsRefusedWithAClearReason()
     {
         await using var pair = await MsePair.StartAsync();
-        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 10, provide: MseResponder.Rc4Stream, RawHandshake(Hash), padC: 0);
+        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 10, provide: 0x04, RawHandshake(Hash), padC: 0);
         var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
-        Assert.That(e!.Message, Does.Contain("only an RC4-encrypted stream"));
+        Assert.That(e!.Message, Does.Contain("no method we know"));
+    }
+
+    [Test]
+    public async Task PaddingBeyond512BytesBeforeTheSyncHashIsRefused()
+    {
+        await using var pair = await MsePair.StartAsync();
+        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 513, MseResponder.Plaintext, RawHandshake(Hash), padC: 0);
+        var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
+        Assert.That(e!.Message, Does.Contain("within 512 bytes"));
     }
 
     [Test]
@@ -204,13 +260,14 @@ public class MseTests
     {
         private readonly DiffieHellman _keys = new();
         private byte[] _secret = [];
+        private Rc4? _encrypt;
         private Rc4? _decrypt;
 
         public uint Selected { get; private set; }
 
-        public async Task<MseInitiator> OpenAsync(InfoHash skey, int padA, uint provide, byte[] initialPayload)
+        public async Task<MseInitiator> OpenAsync(InfoHash skey, int padA, uint provide, byte[] initialPayload, int padC = 0)
         {
-            await SendUpToPayloadAsync(skey, padA, provide, initialPayload, padC: 0);
+            await SendUpToPayloadAsync(skey, padA, provide, initialPayload, padC);
             // 4. VC, crypto_select, len(PadD), PadD: RC4 with keyB, after their PadB (found by decrypting VC).
             var afterKey = new List<byte>();
             var vc = new byte[8];
@@ -239,8 +296,30 @@ public class MseTests
             return this;
         }
 
-        /// <summary>Steps 1 and 3 (reading step 2's key in between).</summary>
-        public async Task SendUpToPayloadAsync(InfoHash skey, int padA, uint provide, byte[] initialPayload, int padC)
+        /// <summary>Sends payload bytes: RC4-encrypted when that was selected.</summary>
+        public async Task WriteAsync(byte[] payload)
+        {
+            var bytes = payload.ToArray();
+            if (Selected == MseResponder.Rc4Encrypted)
+                _encrypt!.Apply(bytes);
+            await stream.WriteAsync(bytes);
+        }
+
+        /// <summary>Reads payload bytes: RC4-decrypted when that was selected.</summary>
+        public async Task<byte[]> ReadAsync(int count)
+        {
+            var bytes = new byte[count];
+            await stream.ReadExactlyAsync(bytes);
+            if (Selected == MseResponder.Rc4Encrypted)
+                _decrypt!.Apply(bytes);
+            return bytes;
+        }
+
+        /// <summary>
+        /// Steps 1 and 3 (reading step 2's key in between); <paramref name="rightBehind"/> goes out in the same
+        /// write after IA, encrypted when RC4 is the only method offered.
+        /// </summary>
+        public async Task SendUpToPayloadAsync(InfoHash skey, int padA, uint provide, byte[] initialPayload, int padC, byte[]? rightBehind = null)
         {
             await stream.WriteAsync(_keys.PublicKey.Concat(RandomNumberGenerator.GetBytes(padA)).ToArray());
             var theirKey = new byte[96];
@@ -253,10 +332,14 @@ public class MseTests
             BinaryPrimitives.WriteUInt16BigEndian(encrypted.AsSpan(12), (ushort)padC);
             BinaryPrimitives.WriteUInt16BigEndian(encrypted.AsSpan(14 + padC), (ushort)initialPayload.Length);
             initialPayload.CopyTo(encrypted, 16 + padC);
-            Rc4.ForMse(MseResponder.Hash("keyA", _secret, skey.Bytes.ToArray())).Apply(encrypted);
+            _encrypt = Rc4.ForMse(MseResponder.Hash("keyA", _secret, skey.Bytes.ToArray()));
+            _encrypt.Apply(encrypted);
+            var behind = (rightBehind ?? []).ToArray();
+            if (provide == MseResponder.Rc4Encrypted)
+                _encrypt.Apply(behind);
             var step3 = MseResponder.Hash("req1", _secret)
                 .Concat(req2.Zip(req3, (a, b) => (byte)(a ^ b)))
-                .Concat(encrypted).ToArray();
+                .Concat(encrypted).Concat(behind).ToArray();
             await stream.WriteAsync(step3);
         }
     }

@@ -96,11 +96,13 @@ public sealed class RealClientsFromSeedTests : WorkFolderTest
     }
 
     /// <summary>
-    /// libtorrent set to dial with message stream encryption only (as "require encryption" does): the seed
-    /// answers the encrypted handshake and serves in plaintext after it. aria2 dials the same way first.
+    /// libtorrent set to dial with message stream encryption only: offered plaintext or RC4 after the
+    /// handshake (aria2 and libtorrent dial so by default), the seed serves in plaintext; offered RC4 only
+    /// (qBittorrent and Transmission), in RC4.
     /// </summary>
-    [Test]
-    public async Task LibtorrentRequiringAnEncryptedHandshakeDownloadsFromMeTorrentSeed()
+    [TestCase("--encrypted", "plaintext after it")]
+    [TestCase("--rc4", "RC4")]
+    public async Task LibtorrentRequiringAnEncryptedHandshakeDownloadsFromMeTorrentSeed(string level, string served)
     {
         Tools.RequireLibtorrent();
         using var swarm = Create();
@@ -108,10 +110,10 @@ public sealed class RealClientsFromSeedTests : WorkFolderTest
         using (seed)
         {
             string script = Path.Combine(AppContext.BaseDirectory, "Support", "Seeders", "lt_download.py");
-            var result = swarm.Ns.Run(Tools.SystemPython, [script, swarm.TorrentPath, swarm.Out, "6891", port.ToString(), "--encrypted"], DownloadTimeout);
+            var result = swarm.Ns.Run(Tools.SystemPython, [script, swarm.TorrentPath, swarm.Out, "6891", port.ToString(), level], DownloadTimeout);
             Assert.That(result.ExitCode, Is.Zero, $"libtorrent failed:\n{result}\nseed:\n{seed.Errors}");
             AssertSameFiles(swarm, emptyMayBeMissing: false);
-            Assert.That(seed.Errors, Does.Contain("encrypted handshake (MSE) answered"), seed.Errors);
+            Assert.That(seed.Errors, Does.Contain($"encrypted handshake (MSE) answered, {served}"), seed.Errors);
             await AssertStopsCleanlyAsync(seed);
         }
     }

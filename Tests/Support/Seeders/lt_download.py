@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Downloads one torrent with libtorrent from one peer (python3-libtorrent; Debian's /usr/bin/python3).
 
-usage: lt_download.py TORRENT|MAGNET SAVE_DIR PORT PEER_PORT [--encrypted]
+usage: lt_download.py TORRENT|MAGNET SAVE_DIR PORT PEER_PORT [--encrypted|--rc4]
 
 Given a magnet link instead of a .torrent file, libtorrent first fetches the info dictionary from the
 peer (BEP 9) and prints "metadata received" when it has it.
@@ -10,7 +10,8 @@ Listens on 127.0.0.1:PORT, dials 127.0.0.1:PEER_PORT, drops the torrent's tracke
 soon as every piece is downloaded and checked (1 on a torrent error). DHT, local peer discovery,
 UPnP, NAT-PMP and uTP are off from the session's construction; several connections per IP allowed.
 With --encrypted, every connection must open with message stream encryption (MSE: libtorrent's
-"forced" policy, plaintext or RC4 offered for the stream after it).
+"forced" policy, plaintext or RC4 offered for the stream after it); with --rc4, the stream after it must
+be RC4 too (what qBittorrent and Transmission offer).
 """
 import sys
 
@@ -18,13 +19,13 @@ import libtorrent as lt
 
 
 def main():
-    if len(sys.argv) not in (5, 6) or (len(sys.argv) == 6 and sys.argv[5] != '--encrypted'):
+    if len(sys.argv) not in (5, 6) or (len(sys.argv) == 6 and sys.argv[5] not in ('--encrypted', '--rc4')):
         sys.exit(__doc__)
     torrent, save_dir, port, peer_port = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     encryption = {
         'out_enc_policy': int(lt.enc_policy.forced),
         'in_enc_policy': int(lt.enc_policy.forced),
-        'allowed_enc_level': int(lt.enc_level.both),
+        'allowed_enc_level': int(lt.enc_level.rc4 if sys.argv[5] == '--rc4' else lt.enc_level.both),
     } if len(sys.argv) == 6 else {}
     session = lt.session({
         **encryption,
