@@ -45,11 +45,11 @@ public sealed partial class PeerConnection : IAsyncDisposable
     /// <summary>Extensions both sides announced: only these may be used on this connection.</summary>
     public PeerFeatures Features { get; private set; }
 
-    /// <summary>The peer opened with an encrypted handshake (MSE); <see cref="EncryptionMethod"/> says what followed it.</summary>
-    public bool EncryptedHandshake { get; private set; }
-
-    /// <summary>After an MSE handshake: "RC4" or "plaintext after it"; null for a plain handshake.</summary>
+    /// <summary>After an encrypted handshake (MSE): "RC4" or "plaintext after it"; null for a plain handshake.</summary>
     public string? EncryptionMethod { get; private set; }
+
+    /// <summary>The peer opened with an encrypted handshake (MSE).</summary>
+    public bool EncryptedHandshake => EncryptionMethod is not null;
 
     public bool SupportsFast => Features.HasFlag(PeerFeatures.Fast);
 
@@ -206,7 +206,6 @@ public sealed partial class PeerConnection : IAsyncDisposable
         else
             EncryptionMethod = "plaintext after it";
         _reader.Unread(answered.InitialPayload);
-        EncryptedHandshake = true;
         return answered.InfoHash;
     }
 
