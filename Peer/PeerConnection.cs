@@ -45,10 +45,10 @@ public sealed partial class PeerConnection : IAsyncDisposable
     /// <summary>Extensions both sides announced: only these may be used on this connection.</summary>
     public PeerFeatures Features { get; private set; }
 
-    /// <summary>After an encrypted handshake (MSE): "RC4" or "plaintext after it"; null for a plain handshake.</summary>
+    /// <summary>After an encrypted handshake (MSE, either side dialling): "RC4" or "plaintext after it"; null for a plain handshake.</summary>
     public string? EncryptionMethod { get; private set; }
 
-    /// <summary>The peer opened with an encrypted handshake (MSE).</summary>
+    /// <summary>The connection opened with an encrypted handshake (MSE).</summary>
     public bool EncryptedHandshake => EncryptionMethod is not null;
 
     public bool SupportsFast => Features.HasFlag(PeerFeatures.Fast);
@@ -88,9 +88,28 @@ public sealed partial class PeerConnection : IAsyncDisposable
     private long _bytesReceived;
     private long _bytesSent;
 
-    /// <summary>Dials <paramref name="endpoint"/> and exchanges handshakes; the peer must answer for <paramref name="infoHash"/>.</summary>
+    /// <summary>
+    /// Dials <paramref name="endpoint"/> and exchanges handshakes; the peer must answer for <paramref name="infoHash"/>.
+    /// <see cref="PeerConnectionOptions.DialEncryption"/> says whether the handshake is plain or encrypted (MSE).
+    /// </summary>
     public static async Task<PeerConnection> ConnectAsync(IPEndPoint endpoint, InfoHash infoHash, PeerId ourId,
         PeerConnectionOptions options, CancellationToken ct)
+    {
+        bool encrypted = options.DialEncryption is DialEncryption.Mse or DialEncryption.MseRc4;
+        try
+        {
+            return await DialAsync(endpoint, infoHash, ourId, options, encrypted, ct);
+        }
+        catch (HungUpException) when (options.DialEncryption == DialEncryption.PlainThenMse)
+        {
+            // Peers set to require encryption (libtorrent's and qBittorrent's "forced", Transmission's "required")
+            // close a plain handshake unanswered: one more dial, with MSE.
+            return await DialAsync(endpoint, infoHash, ourId, options, encrypted: true, ct);
+        }
+    }
+
+    private static async Task<PeerConnection> DialAsync(IPEndPoint endpoint, InfoHash infoHash, PeerId ourId,
+        PeerConnectionOptions options, bool encrypted, CancellationToken ct)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -111,7 +130,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
                     throw new OperationCanceledException($"stopped while connecting to {endpoint}", ct);
                 }
             }
-            return await OpenAsync(new NetworkStream(socket, ownsSocket: true), endpoint, infoHash, ourId, options, ct);
+            return await OpenAsync(new NetworkStream(socket, ownsSocket: true), endpoint, infoHash, ourId, options, encrypted, ct);
         }
         catch
         {
@@ -120,16 +139,34 @@ public sealed partial class PeerConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Handshakes as the dialling side over an already open duplex <paramref name="stream"/> (owned from now on).</summary>
-    public static async Task<PeerConnection> OpenAsync(Stream stream, IPEndPoint remote, InfoHash infoHash, PeerId ourId,
-        PeerConnectionOptions options, CancellationToken ct)
+    /// <summary>
+    /// Handshakes as the dialling side over an already open duplex <paramref name="stream"/> (owned from now on):
+    /// encrypted first when <see cref="PeerConnectionOptions.DialEncryption"/> says MSE, else plain.
+    /// </summary>
+    public static Task<PeerConnection> OpenAsync(Stream stream, IPEndPoint remote, InfoHash infoHash, PeerId ourId,
+        PeerConnectionOptions options, CancellationToken ct) =>
+        OpenAsync(stream, remote, infoHash, ourId, options, options.DialEncryption is DialEncryption.Mse or DialEncryption.MseRc4, ct);
+
+    private static async Task<PeerConnection> OpenAsync(Stream stream, IPEndPoint remote, InfoHash infoHash, PeerId ourId,
+        PeerConnectionOptions options, bool encrypted, CancellationToken ct)
     {
         var connection = new PeerConnection(stream, remote, options);
         try
         {
-            await connection.SendHandshakeAsync(infoHash, ourId, ct);
             var token = connection.ArmReadTimeout(options.HandshakeTimeout, ct);
-            var prefix = await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct);
+            if (encrypted)
+                await connection.InitiateEncryptionAsync(infoHash, ourId, token, ct);
+            else
+                await connection.SendHandshakeAsync(infoHash, ourId, ct);
+            ReadOnlyMemory<byte> prefix;
+            try
+            {
+                prefix = await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct);
+            }
+            catch (IOException e) when (!encrypted && connection._reader.BytesRead == 0)   // EndOfStreamException too
+            {
+                throw new HungUpException($"peer {remote} closed the connection on our plain handshake without a word", e);
+            }
             var (theirHash, features) = HandshakeCodec.ReadPrefix(prefix.Span);
             byte[]? traced = options.Trace is null ? null : prefix.ToArray();
             if (theirHash != infoHash)
@@ -197,7 +234,30 @@ public sealed partial class PeerConnection : IAsyncDisposable
         }
         var answered = await MseResponder.RespondAsync(first,
             count => ReadHandshakeBytesAsync(count, token, ct), bytes => _stream.WriteAsync(bytes, ct), _options.AnswerEncryptedFor);
-        if (answered is { Decrypt: { } decrypt, Encrypt: { } encrypt })
+        GoOnAfter(answered);
+        _reader.Unread(answered.InitialPayload);
+        return answered.InfoHash;
+    }
+
+    /// <summary>
+    /// Dials with MSE (<see cref="MseInitiator"/>): our handshake goes inside it, so the peer's plain handshake is
+    /// what comes next. We offer plaintext or RC4 for the stream after it, or RC4 alone for <see cref="DialEncryption.MseRc4"/>.
+    /// </summary>
+    private async ValueTask InitiateEncryptionAsync(InfoHash infoHash, PeerId ourId, CancellationToken token, CancellationToken ct)
+    {
+        var handshake = new byte[HandshakeCodec.Length];
+        HandshakeCodec.Write(handshake, infoHash, ourId, _options.Features);
+        uint provide = _options.DialEncryption == DialEncryption.MseRc4 ? Mse.Rc4Encrypted : Mse.Plaintext | Mse.Rc4Encrypted;
+        var initiated = await MseInitiator.InitiateAsync(infoHash, handshake, provide,
+            count => ReadHandshakeBytesAsync(count, token, ct), bytes => _stream.WriteAsync(bytes, ct));
+        _options.Trace?.Invoke(this, outgoing: true, handshake: true, handshake);
+        GoOnAfter(initiated);
+    }
+
+    /// <summary>After an MSE handshake: an RC4 stream from here on, or plaintext.</summary>
+    private void GoOnAfter(MseResult handshake)
+    {
+        if (handshake is { Decrypt: { } decrypt, Encrypt: { } encrypt })
         {
             _stream = new Rc4Stream(_stream, decrypt, encrypt);
             _reader.SwitchTo(_stream, decrypt);
@@ -205,8 +265,6 @@ public sealed partial class PeerConnection : IAsyncDisposable
         }
         else
             EncryptionMethod = "plaintext after it";
-        _reader.Unread(answered.InitialPayload);
-        return answered.InfoHash;
     }
 
     private void Handshaken(Handshake remote, PeerId ourId)

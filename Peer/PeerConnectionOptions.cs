@@ -54,6 +54,9 @@ public sealed class PeerConnectionOptions
     /// </summary>
     public IReadOnlyList<InfoHash> AnswerEncryptedFor { get; init; } = [];
 
+    /// <summary>How connections we dial open (<see cref="Peer.DialEncryption"/>); plain first by default.</summary>
+    public DialEncryption DialEncryption { get; init; } = DialEncryption.PlainThenMse;
+
     /// <summary>What we announce in the handshake; an extension is used only if the peer announces it too.</summary>
     public PeerFeatures Features { get; init; } = PeerFeatures.Extensions | PeerFeatures.Fast;
 }

@@ -150,6 +150,8 @@ public sealed partial class TorrentEngine
             await PostQuietlyAsync(new DialFailed(record, e.Message));
             return;
         }
+        if (connection.EncryptedHandshake)
+            Log($"{connection.RemoteEndPoint}: dialled with an encrypted handshake (MSE), {connection.EncryptionMethod}");
         await JoinAsync(connection, record, ct);
     }
 

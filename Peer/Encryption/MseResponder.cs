@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using System.Text;
 using MeTorrent.Metainfo;
+using static MeTorrent.Peer.Encryption.Mse;
 
 namespace MeTorrent.Peer.Encryption;
 
@@ -24,15 +24,8 @@ namespace MeTorrent.Peer.Encryption;
 /// </summary>
 internal static class MseResponder
 {
-    public const int MaxPadding = 512;
-
     /// <summary>The longest first payload we take (a handshake is 68 bytes; the spec allows 65,535).</summary>
     public const int MaxInitialPayload = 1024;
-
-    public const uint Plaintext = 0x01;
-    public const uint Rc4Encrypted = 0x02;
-
-    private const int VerificationLength = 8;   // VC: eight zero bytes
 
     /// <summary>Runs steps 2 to 4 after the first bytes of step 1.</summary>
     /// <param name="first">the bytes already read (fewer than 96: the rest of Ya is read here)</param>
@@ -57,7 +50,7 @@ internal static class MseResponder
         await write(keys.PublicKey.Concat(padding).ToArray());
 
         // 3. Their padding ends where HASH('req1', S) begins: at most 512 bytes to search.
-        await SkipPastAsync(Hash("req1", secret), readExact);
+        await SkipPastAsync(Hash("req1", secret), readExact, "no HASH('req1', S) (not an MSE handshake, or a different key)");
         var skeyProof = (await readExact(20)).ToArray();
         var infoHash = FindTorrent(skeyProof, secret, served);
         var decrypt = Rc4.ForMse(Hash("keyA", secret, infoHash.Bytes.ToArray()));
@@ -87,30 +80,6 @@ internal static class MseResponder
         encrypt.Apply(answer);
         await write(answer);
         return selected == Rc4Encrypted ? new MseResult(infoHash, initial, decrypt, encrypt) : new MseResult(infoHash, initial, null, null);
-    }
-
-    /// <summary>HASH(label, parts...): SHA-1 of the ASCII label followed by the parts.</summary>
-    public static byte[] Hash(string label, params byte[][] parts)
-    {
-        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-        sha1.AppendData(Encoding.ASCII.GetBytes(label));
-        foreach (var part in parts)
-            sha1.AppendData(part);
-        return sha1.GetHashAndReset();
-    }
-
-    /// <summary>Reads until just past <paramref name="marker"/>, which must end within 512 + 20 bytes.</summary>
-    private static async ValueTask SkipPastAsync(byte[] marker, Func<int, ValueTask<ReadOnlyMemory<byte>>> readExact)
-    {
-        var seen = new byte[MaxPadding + marker.Length];
-        (await readExact(marker.Length)).CopyTo(seen);
-        // count: bytes seen so far, the padding and the 20 that may be the marker
-        for (int count = marker.Length; !seen.AsSpan(count - marker.Length, marker.Length).SequenceEqual(marker); count++)
-        {
-            if (count == seen.Length)
-                throw new PeerProtocolException($"MSE: no HASH('req1', S) within {MaxPadding} bytes of padding (not an MSE handshake, or a different key)");
-            seen[count] = (await readExact(1)).Span[0];
-        }
     }
 
     /// <summary>SKEY: the served info hash whose HASH('req2', SKEY) xor HASH('req3', S) the dialler sent.</summary>

@@ -31,7 +31,26 @@ public sealed class RealClientDownloadTests : WorkFolderTest
     public void DownloadsEveryFileFromQbittorrent() =>
         DownloadFrom((ns, payload) => QbittorrentSeeder.Start(ns, payload.TorrentPath, payload.DataDirectory));
 
-    private void DownloadFrom(Func<NetworkNamespace, RealClientPayload, Seeder> startSeeder)
+    // Seeders set to take only encrypted handshakes (MSE) close our plain one unanswered; we dial again with MSE.
+    // libtorrent's own implementation and Transmission's, which share no code.
+    [TestCase("--encrypted", "plaintext after it")]
+    [TestCase("--rc4", "RC4")]
+    public void DownloadsEveryFileFromLibtorrentThatRequiresEncryption(string level, string method)
+    {
+        var result = DownloadFrom((ns, payload) => LibtorrentSeeder.Start(ns, payload.TorrentPath, payload.DataDirectory, check: true,
+            encryption: level), "--verbose");
+        Assert.That(result.Errors, Does.Contain($"dialled with an encrypted handshake (MSE), {method}"));
+    }
+
+    [Test]
+    public void DownloadsEveryFileFromTransmissionThatRequiresEncryption()
+    {
+        var result = DownloadFrom((ns, payload) => TransmissionSeeder.Start(ns, payload.TorrentPath, payload.DataDirectory,
+            requireEncryption: true), "--verbose");
+        Assert.That(result.Errors, Does.Contain("dialled with an encrypted handshake (MSE), RC4"));
+    }
+
+    private ProcessRunner.Result DownloadFrom(Func<NetworkNamespace, RealClientPayload, Seeder> startSeeder, params string[] options)
     {
         var payload = RealClientPayload.Create(Work);
         // -o names the folder that receives a multi-file torrent's files directly.
@@ -40,10 +59,11 @@ public sealed class RealClientDownloadTests : WorkFolderTest
         using var seeder = startSeeder(ns, payload);
 
         var result = MeTorrentCli.RunIn(ns,
-            ["download", "-o", outDirectory, payload.TorrentPath, "--peer", seeder.Address], DownloadTimeout);
+            ["download", "-o", outDirectory, payload.TorrentPath, "--peer", seeder.Address, .. options], DownloadTimeout);
 
         Assert.That(result.ExitCode, Is.Zero, $"metorrent download failed:\n{result}\nseeder log:\n{seeder.LogTail()}");
         AssertSameFiles(payload, outDirectory);
+        return result;
     }
 
     private static void AssertSameFiles(RealClientPayload payload, string downloadedRoot)

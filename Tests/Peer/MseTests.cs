@@ -79,7 +79,7 @@ public class MseTests
         var secret = Enumerable.Range(0, 96).Select(i => (byte)i).ToArray();
         var skey = Enumerable.Range(100, 20).Select(i => (byte)i).ToArray();
         var expected = SHA1.HashData("keyA"u8.ToArray().Concat(secret).Concat(skey).ToArray());
-        Assert.That(MseResponder.Hash("keyA", secret, skey), Is.EqualTo(expected));
+        Assert.That(Mse.Hash("keyA", secret, skey), Is.EqualTo(expected));
     }
 
     [TestCase(0)]
@@ -91,11 +91,11 @@ public class MseTests
         Assert.Throws<PeerProtocolException>(() => new DiffieHellman().SharedSecret(key));
     }
 
-    [TestCase(0, 0, true, MseResponder.Plaintext | MseResponder.Rc4Encrypted, MseResponder.Plaintext)]
-    [TestCase(512, 0, true, MseResponder.Plaintext | MseResponder.Rc4Encrypted, MseResponder.Plaintext)]   // the longest PadA
-    [TestCase(137, 37, false, MseResponder.Plaintext, MseResponder.Plaintext)]   // the plain handshake after the negotiation
-    [TestCase(20, 512, true, MseResponder.Rc4Encrypted, MseResponder.Rc4Encrypted)]   // Transmission's and qBittorrent's offer
-    [TestCase(0, 0, false, MseResponder.Rc4Encrypted, MseResponder.Rc4Encrypted)]
+    [TestCase(0, 0, true, Mse.Plaintext | Mse.Rc4Encrypted, Mse.Plaintext)]
+    [TestCase(512, 0, true, Mse.Plaintext | Mse.Rc4Encrypted, Mse.Plaintext)]   // the longest PadA
+    [TestCase(137, 37, false, Mse.Plaintext, Mse.Plaintext)]   // the plain handshake after the negotiation
+    [TestCase(20, 512, true, Mse.Rc4Encrypted, Mse.Rc4Encrypted)]   // Transmission's and qBittorrent's offer
+    [TestCase(0, 0, false, Mse.Rc4Encrypted, Mse.Rc4Encrypted)]
     public async Task AnEncryptedHandshakeIsAnsweredAndTheConnectionGoesOnAsSelected(int padA, int padC, bool handshakeInside,
         uint provide, uint expected)
     {
@@ -107,7 +107,7 @@ public class MseTests
 
         await using var ours = await pair.Accepted;
         Assert.That(ours.EncryptedHandshake, Is.True);
-        Assert.That(ours.EncryptionMethod, Is.EqualTo(expected == MseResponder.Plaintext ? "plaintext after it" : "RC4"));
+        Assert.That(ours.EncryptionMethod, Is.EqualTo(expected == Mse.Plaintext ? "plaintext after it" : "RC4"));
         Assert.That(ours.RemoteHandshake.InfoHash, Is.EqualTo(Hash));
         Assert.That(ours.SupportsFast, Is.True, "the reserved bits came through");
 
@@ -121,8 +121,8 @@ public class MseTests
         Assert.That((received.Id, received.Index), Is.EqualTo((MessageId.Have, 3)));
     }
 
-    [TestCase(MseResponder.Plaintext)]
-    [TestCase(MseResponder.Rc4Encrypted)]
+    [TestCase(Mse.Plaintext)]
+    [TestCase(Mse.Rc4Encrypted)]
     public async Task BytesSentRightBehindTheFirstPayloadAreReadInOrder(uint provide)
     {
         // A dialler offering one method knows the choice already and may send on at once: here IA holds only
@@ -141,7 +141,7 @@ public class MseTests
     public async Task AnEncryptedHandshakeForOneTorrentAndAPlainOneForAnotherIsRefused()
     {
         await using var pair = await MsePair.StartAsync();
-        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 0, MseResponder.Plaintext, RawHandshake(new InfoHash(new byte[20])), padC: 0);
+        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 0, Mse.Plaintext, RawHandshake(new InfoHash(new byte[20])), padC: 0);
         var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
         Assert.That(e!.Message, Does.Contain("in its encrypted handshake"));
     }
@@ -168,7 +168,7 @@ public class MseTests
     public async Task PaddingBeyond512BytesBeforeTheSyncHashIsRefused()
     {
         await using var pair = await MsePair.StartAsync();
-        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 513, MseResponder.Plaintext, RawHandshake(Hash), padC: 0);
+        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 513, Mse.Plaintext, RawHandshake(Hash), padC: 0);
         var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
         Assert.That(e!.Message, Does.Contain("within 512 bytes"));
     }
@@ -178,7 +178,7 @@ public class MseTests
     {
         await using var pair = await MsePair.StartAsync();
         var other = new InfoHash(new byte[20]);
-        await pair.Initiator.SendUpToPayloadAsync(other, padA: 0, MseResponder.Plaintext, RawHandshake(other), padC: 0);
+        await pair.Initiator.SendUpToPayloadAsync(other, padA: 0, Mse.Plaintext, RawHandshake(other), padC: 0);
         var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
         Assert.That(e!.Message, Does.Contain("do not serve"));
     }
@@ -187,7 +187,7 @@ public class MseTests
     public async Task PaddingOverTheSpecsLimitIsRefused()
     {
         await using var pair = await MsePair.StartAsync();
-        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 0, MseResponder.Plaintext, RawHandshake(Hash), padC: 513);
+        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 0, Mse.Plaintext, RawHandshake(Hash), padC: 513);
         var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
         Assert.That(e!.Message, Does.Contain("PadC"));
     }
@@ -279,7 +279,7 @@ public class MseTests
                 if (afterKey.Count < 8)
                     continue;
                 var candidate = afterKey.TakeLast(8).ToArray();
-                var trial = Rc4.ForMse(MseResponder.Hash("keyB", _secret, skey.Bytes.ToArray()));
+                var trial = Rc4.ForMse(Mse.Hash("keyB", _secret, skey.Bytes.ToArray()));
                 trial.Apply(candidate);
                 if (candidate.SequenceEqual(vc))
                 {
@@ -300,7 +300,7 @@ public class MseTests
         public async Task WriteAsync(byte[] payload)
         {
             var bytes = payload.ToArray();
-            if (Selected == MseResponder.Rc4Encrypted)
+            if (Selected == Mse.Rc4Encrypted)
                 _encrypt!.Apply(bytes);
             await stream.WriteAsync(bytes);
         }
@@ -310,7 +310,7 @@ public class MseTests
         {
             var bytes = new byte[count];
             await stream.ReadExactlyAsync(bytes);
-            if (Selected == MseResponder.Rc4Encrypted)
+            if (Selected == Mse.Rc4Encrypted)
                 _decrypt!.Apply(bytes);
             return bytes;
         }
@@ -325,19 +325,19 @@ public class MseTests
             var theirKey = new byte[96];
             await stream.ReadExactlyAsync(theirKey);
             _secret = _keys.SharedSecret(theirKey);
-            var req2 = MseResponder.Hash("req2", skey.Bytes.ToArray());
-            var req3 = MseResponder.Hash("req3", _secret);
+            var req2 = Mse.Hash("req2", skey.Bytes.ToArray());
+            var req3 = Mse.Hash("req3", _secret);
             var encrypted = new byte[8 + 4 + 2 + padC + 2 + initialPayload.Length];
             BinaryPrimitives.WriteUInt32BigEndian(encrypted.AsSpan(8), provide);
             BinaryPrimitives.WriteUInt16BigEndian(encrypted.AsSpan(12), (ushort)padC);
             BinaryPrimitives.WriteUInt16BigEndian(encrypted.AsSpan(14 + padC), (ushort)initialPayload.Length);
             initialPayload.CopyTo(encrypted, 16 + padC);
-            _encrypt = Rc4.ForMse(MseResponder.Hash("keyA", _secret, skey.Bytes.ToArray()));
+            _encrypt = Rc4.ForMse(Mse.Hash("keyA", _secret, skey.Bytes.ToArray()));
             _encrypt.Apply(encrypted);
             var behind = (rightBehind ?? []).ToArray();
-            if (provide == MseResponder.Rc4Encrypted)
+            if (provide == Mse.Rc4Encrypted)
                 _encrypt.Apply(behind);
-            var step3 = MseResponder.Hash("req1", _secret)
+            var step3 = Mse.Hash("req1", _secret)
                 .Concat(req2.Zip(req3, (a, b) => (byte)(a ^ b)))
                 .Concat(encrypted).Concat(behind).ToArray();
             await stream.WriteAsync(step3);

@@ -14,8 +14,11 @@ public sealed class LibtorrentSeeder : Seeder
 
     /// <param name="check">hash the data before seeding (default: trust it, seed mode)</param>
     /// <param name="keepUploadOnlyPeers">stay connected to peers that want nothing (libtorrent closes such connections by default)</param>
+    /// <param name="encryption">null: libtorrent's defaults (plain and encrypted handshakes taken); "--encrypted": only
+    /// encrypted handshakes (MSE), plaintext or RC4 after them; "--rc4": only encrypted ones, RC4 after them too (what
+    /// qBittorrent's "require encryption" sets)</param>
     public static LibtorrentSeeder Start(NetworkNamespace ns, string torrentPath, string dataDir, int port = 6881,
-        bool check = false, TimeSpan? readyTimeout = null, bool keepUploadOnlyPeers = false)
+        bool check = false, TimeSpan? readyTimeout = null, bool keepUploadOnlyPeers = false, string? encryption = null)
     {
         Tools.RequireLibtorrent();
         var seeder = new LibtorrentSeeder(ns, port);
@@ -25,10 +28,12 @@ public sealed class LibtorrentSeeder : Seeder
             string script = Path.Combine(AppContext.BaseDirectory, "Support", "Seeders", "lt_seed.py");
             seeder.StartProcess(Tools.SystemPython,
                 [script, Path.GetFullPath(torrentPath), Path.GetFullPath(dataDir), port.ToString(), ready,
-                .. check ? new[] { "--check" } : [], .. keepUploadOnlyPeers ? new[] { "--keep-upload-only-peers" } : []]);
+                .. check ? new[] { "--check" } : [], .. keepUploadOnlyPeers ? new[] { "--keep-upload-only-peers" } : [],
+                .. encryption is null ? [] : new[] { encryption }]);
             var timeout = readyTimeout ?? TimeSpan.FromSeconds(60);
             seeder.WaitUntil(() => File.Exists(ready), timeout, "seeding");
-            seeder.WaitForHandshake(torrentPath, timeout);
+            if (encryption is null)   // the probe's handshake is plain: one that requires encryption is closed unanswered
+                seeder.WaitForHandshake(torrentPath, timeout);
             return seeder;
         }
         catch

@@ -20,7 +20,7 @@ public sealed class TransmissionSeeder : Seeder
     public static readonly TimeSpan ReconnectPause = TimeSpan.FromSeconds(2);
 
     public static TransmissionSeeder Start(NetworkNamespace ns, string torrentPath, string dataDir, int port = 51413,
-        int rpcPort = 9091, TimeSpan? readyTimeout = null, bool probeHandshake = true)
+        int rpcPort = 9091, TimeSpan? readyTimeout = null, bool probeHandshake = true, bool requireEncryption = false)
     {
         string daemon = Tools.Require("transmission-daemon", "transmission-daemon");
         Tools.Require("transmission-remote", "transmission-cli");
@@ -30,7 +30,7 @@ public sealed class TransmissionSeeder : Seeder
             var timeout = readyTimeout ?? TimeSpan.FromSeconds(60);
             string config = Path.Combine(seeder.WorkDir, "config");
             Directory.CreateDirectory(config);
-            File.WriteAllText(Path.Combine(config, "settings.json"), Settings(port, rpcPort, Path.GetFullPath(dataDir)));
+            File.WriteAllText(Path.Combine(config, "settings.json"), Settings(port, rpcPort, Path.GetFullPath(dataDir), requireEncryption));
             seeder.StartProcess(daemon, ["--foreground", "--config-dir", config, "--log-info"]);
             seeder.WaitUntil(() => seeder.Remote("-l").ExitCode == 0, timeout, "answering RPC");
             var added = seeder.Remote("-a", Path.GetFullPath(torrentPath), "--download-dir", Path.GetFullPath(dataDir));
@@ -44,7 +44,8 @@ public sealed class TransmissionSeeder : Seeder
             }, timeout, "seeding (verified 100%)");
             // A Transmission that downloaded from a 127.0.0.1 seed treats every 127.0.0.1 peer as a seed from
             // then on and closes their handshakes, the probe's too: such a caller passes probeHandshake: false.
-            if (!probeHandshake)
+            // The probe's handshake is plain, which one that requires encryption closes unanswered.
+            if (!probeHandshake || requireEncryption)
                 return seeder;
             seeder.WaitForHandshake(torrentPath, timeout);
             // The probe was a connection from 127.0.0.1; Transmission drops the next one from the same IP
@@ -69,8 +70,11 @@ public sealed class TransmissionSeeder : Seeder
         base.Stop();
     }
 
-    /// <summary>Every discovery mechanism and limit off, RPC on 127.0.0.1 without a password.</summary>
-    private static string Settings(int port, int rpcPort, string dataDir) => $$"""
+    /// <summary>
+    /// Every discovery mechanism and limit off, RPC on 127.0.0.1 without a password. Encryption 1 is Transmission's
+    /// default ("preferred": plain handshakes taken too), 2 "required" (only encrypted handshakes, RC4 streams).
+    /// </summary>
+    private static string Settings(int port, int rpcPort, string dataDir, bool requireEncryption) => $$"""
         {
           "bind-address-ipv4": "127.0.0.1",
           "bind-address-ipv6": "::1",
@@ -89,7 +93,7 @@ public sealed class TransmissionSeeder : Seeder
           "utp-enabled": false,
           "port-forwarding-enabled": false,
           "blocklist-enabled": false,
-          "encryption": 1,
+          "encryption": {{(requireEncryption ? 2 : 1)}},
           "speed-limit-up-enabled": false,
           "speed-limit-down-enabled": false,
           "alt-speed-enabled": false,

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Seeds one torrent with libtorrent (python3-libtorrent; run with Debian's /usr/bin/python3).
 
-usage: lt_seed.py TORRENT SAVE_DIR PORT READY_FILE [--check] [--keep-upload-only-peers]
+usage: lt_seed.py TORRENT SAVE_DIR PORT READY_FILE [--check] [--keep-upload-only-peers] [--encrypted|--rc4]
 
 SAVE_DIR holds the torrent's content (the file or folder named like the torrent). The session
 listens on 127.0.0.1:PORT only. DHT, local peer discovery, UPnP, NAT-PMP and uTP are switched off
@@ -11,6 +11,9 @@ every peer in a test shares 127.0.0.1. Without --check the data is trusted (seed
 at once; with --check libtorrent hashes it first. READY_FILE is written once we are seeding.
 libtorrent closes a connection to a peer that wants nothing ("upload only", BEP 21) once it is a seed
 itself; --keep-upload-only-peers keeps them (close_redundant_connections off).
+With --encrypted, only connections that open with message stream encryption (MSE) are taken: libtorrent's
+"forced" policy, which closes a plain handshake unanswered; plaintext or RC4 after it. With --rc4, the
+stream after it must be RC4 too (qBittorrent's "require encryption").
 Runs until SIGTERM or SIGINT.
 """
 import signal
@@ -25,7 +28,13 @@ def main():
     if len(args) != 4:
         sys.exit(__doc__)
     torrent, save_dir, port, ready_file = args[0], args[1], int(args[2]), args[3]
+    encryption = {
+        'out_enc_policy': int(lt.enc_policy.forced),
+        'in_enc_policy': int(lt.enc_policy.forced),
+        'allowed_enc_level': int(lt.enc_level.rc4 if '--rc4' in sys.argv else lt.enc_level.both),
+    } if '--encrypted' in sys.argv or '--rc4' in sys.argv else {}
     session = lt.session({
+        **encryption,
         'listen_interfaces': '127.0.0.1:%d' % port,
         'enable_dht': False,
         'enable_lsd': False,

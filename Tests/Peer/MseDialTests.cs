@@ -1,0 +1,227 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using MeTorrent.Metainfo;
+using MeTorrent.Peer;
+using MeTorrent.Peer.Encryption;
+using MeTorrent.Tests.Support;
+using NUnit.Framework;
+using static MeTorrent.Tests.Peer.PeerTestKit;
+
+namespace MeTorrent.Tests.Peer;
+
+/// <summary>
+/// Message stream encryption (MSE), the dialling side: our dial is answered by our own responder and by a
+/// hand-written one that pads and chooses as the spec allows; a peer that hangs up on a plain handshake
+/// (one that requires encryption) is dialled again with MSE.
+/// </summary>
+[TestFixture, Stage(4)]
+public class MseDialTests
+{
+    [TestCase(DialEncryption.Mse, "plaintext after it")]   // our responder picks plaintext when offered
+    [TestCase(DialEncryption.MseRc4, "RC4")]
+    public async Task ADialWithMseIsAnsweredAndTheConnectionGoesOnAsSelected(DialEncryption dial, string method)
+    {
+        var (dialer, acceptor) = await PairAsync(dialer: With(Options(), dial), acceptor: Answering(Options()));
+        await using var _ = dialer;
+        await using var __ = acceptor;
+        Assert.That((dialer.EncryptionMethod, acceptor.EncryptionMethod), Is.EqualTo((method, method)));
+        Assert.That(acceptor.RemoteHandshake.InfoHash, Is.EqualTo(Hash), "our handshake went inside the encrypted one");
+        Assert.That(dialer.SupportsFast, Is.True, "their reserved bits came through");
+
+        await dialer.SendHaveAsync(3, Deadline());
+        await acceptor.SendHaveAsync(7, Deadline());
+        Assert.That((await acceptor.ReceiveAsync(Deadline())).Index, Is.EqualTo(3));
+        Assert.That((await dialer.ReceiveAsync(Deadline())).Index, Is.EqualTo(7));
+    }
+
+    [TestCase(0, 0)]
+    [TestCase(512, 0)]     // the longest PadB: the verification constant is still found
+    [TestCase(37, 100)]    // PadD moves the keystream on
+    public async Task TheAnswerIsFoundBehindThePeersPadding(int padB, int padD)
+    {
+        await using var peer = await RawResponder.StartAsync(padB, Mse.Rc4Encrypted, padD);
+        await using var ours = await peer.DialAsync(DialEncryption.Mse);
+        Assert.That(ours.EncryptionMethod, Is.EqualTo("RC4"));
+        Assert.That(ours.RemoteHandshake.PeerId, Is.EqualTo(RawHandshake(Hash)[48..]));
+        Assert.That(peer.TheirHandshake[28..48], Is.EqualTo(Hash.Bytes.ToArray()), "IA is our handshake, for our torrent");
+        Assert.That(peer.Provided, Is.EqualTo(Mse.Plaintext | Mse.Rc4Encrypted));
+    }
+
+    [Test]
+    public async Task PaddingOver512BytesIsRefused()
+    {
+        await using var peer = await RawResponder.StartAsync(padB: 600, Mse.Rc4Encrypted, padD: 0);
+        var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await peer.DialAsync(DialEncryption.Mse));
+        Assert.That(e!.Message, Does.Contain("within 512 bytes"));
+    }
+
+    [Test]
+    public async Task AMethodWeDidNotOfferIsRefused()
+    {
+        await using var peer = await RawResponder.StartAsync(padB: 0, Mse.Plaintext, padD: 0);
+        var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await peer.DialAsync(DialEncryption.MseRc4));
+        Assert.That(e!.Message, Does.Contain("did not offer"));
+        Assert.That(peer.Provided, Is.EqualTo(Mse.Rc4Encrypted), "RC4 alone was offered");
+    }
+
+    [Test]
+    public async Task APeerThatHangsUpOnThePlainHandshakeIsDialledAgainWithMse()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var peer = Task.Run(async () =>
+        {
+            // Like a peer set to require encryption: reads a plain handshake, closes without a word.
+            using (var plain = await listener.AcceptSocketAsync(Deadline()))
+                await plain.ReceiveAsync(new byte[68]);
+            var socket = await listener.AcceptSocketAsync(Deadline());
+            return await PeerConnection.AcceptAsync(socket, h => h == Hash, PeerId.Generate(), Answering(Options()), Deadline());
+        });
+        await using var ours = await PeerConnection.ConnectAsync((IPEndPoint)listener.LocalEndpoint, Hash, PeerId.Generate(), Options(), Deadline());
+        await using var theirs = await peer;
+        Assert.That(ours.EncryptedHandshake, Is.True, "the second dial was encrypted");
+        Assert.That(theirs.EncryptedHandshake, Is.True);
+    }
+
+    [Test]
+    public async Task WithPlainOnlyAPeerThatHangsUpIsNotDialledAgain()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int accepted = 0;
+        var peer = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var socket = await listener.AcceptSocketAsync(Deadline(5));
+                Interlocked.Increment(ref accepted);
+                await socket.ReceiveAsync(new byte[68]);
+            }
+        });
+        await Assert.CatchAsync<EndOfStreamException>(() =>
+            PeerConnection.ConnectAsync((IPEndPoint)listener.LocalEndpoint, Hash, PeerId.Generate(), With(Options(), DialEncryption.Plain), Deadline()));
+        await Task.Delay(200);
+        Assert.That(accepted, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task APeerThatAnswersThePlainHandshakeIsNotDialledAgain()
+    {
+        // A wrong answer is an answer: only a peer that said nothing at all is retried with MSE.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int accepted = 0;
+        var peer = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var socket = await listener.AcceptSocketAsync(Deadline(5));
+                Interlocked.Increment(ref accepted);
+                await socket.ReceiveAsync(new byte[68]);
+                await socket.SendAsync(new byte[] { 19, (byte)'B' });
+            }
+        });
+        await Assert.ThrowsAsync<EndOfStreamException>(() =>
+            PeerConnection.ConnectAsync((IPEndPoint)listener.LocalEndpoint, Hash, PeerId.Generate(), Options(), Deadline()));
+        await Task.Delay(200);
+        Assert.That(accepted, Is.EqualTo(1));
+    }
+
+    private static PeerConnectionOptions With(PeerConnectionOptions o, DialEncryption dial) => new()
+    {
+        PieceCount = o.PieceCount, Features = o.Features, ReadTimeout = o.ReadTimeout, HandshakeTimeout = o.HandshakeTimeout,
+        ConnectTimeout = o.ConnectTimeout, DialEncryption = dial,
+    };
+
+    private static PeerConnectionOptions Answering(PeerConnectionOptions o) => new()
+    {
+        PieceCount = o.PieceCount, Features = o.Features, ReadTimeout = o.ReadTimeout, HandshakeTimeout = o.HandshakeTimeout,
+        ConnectTimeout = o.ConnectTimeout, AnswerEncryptedFor = [Hash],
+    };
+
+    /// <summary>The answering side of MSE written out step by step, with the padding and choice a test asks for.</summary>
+    private sealed class RawResponder : IAsyncDisposable
+    {
+        private readonly TcpListener _listener;
+        private readonly int _padB;
+        private readonly uint _select;
+        private readonly int _padD;
+        private Task _answering = Task.CompletedTask;
+
+        private RawResponder(TcpListener listener, int padB, uint select, int padD) =>
+            (_listener, _padB, _select, _padD) = (listener, padB, select, padD);
+
+        public uint Provided { get; private set; }
+        public byte[] TheirHandshake { get; private set; } = [];
+
+        public static Task<RawResponder> StartAsync(int padB, uint select, int padD)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return Task.FromResult(new RawResponder(listener, padB, select, padD));
+        }
+
+        public async Task<PeerConnection> DialAsync(DialEncryption dial)
+        {
+            _answering = Task.Run(AnswerAsync);
+            try
+            {
+                return await PeerConnection.ConnectAsync((IPEndPoint)_listener.LocalEndpoint, Hash, PeerId.Generate(), With(Options(), dial), Deadline());
+            }
+            finally
+            {
+                await _answering.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { });
+            }
+        }
+
+        private async Task AnswerAsync()
+        {
+            using var socket = await _listener.AcceptSocketAsync(Deadline());
+            await using var stream = new NetworkStream(socket);
+            var keys = new DiffieHellman();
+            var theirKey = new byte[96];
+            await stream.ReadExactlyAsync(theirKey);
+            var secret = keys.SharedSecret(theirKey);
+            await stream.WriteAsync(keys.PublicKey.Concat(RandomNumberGenerator.GetBytes(_padB)).ToArray());
+
+            // Their PadA, then HASH('req1', S) and the torrent's proof.
+            var req1 = Mse.Hash("req1", secret);
+            var seen = new List<byte>();
+            while (seen.Count < 20 || !seen.TakeLast(20).SequenceEqual(req1))
+            {
+                var one = new byte[1];
+                await stream.ReadExactlyAsync(one);
+                seen.Add(one[0]);
+            }
+            await stream.ReadExactlyAsync(new byte[20]);
+            var decrypt = Rc4.ForMse(Mse.Hash("keyA", secret, Hash.Bytes.ToArray()));
+            var encrypt = Rc4.ForMse(Mse.Hash("keyB", secret, Hash.Bytes.ToArray()));
+            var head = new byte[8 + 4 + 2 + 2];   // VC, crypto_provide, len(PadC) = 0 from us, len(IA)
+            await stream.ReadExactlyAsync(head);
+            decrypt.Apply(head);
+            Provided = BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(8));
+            var ia = new byte[BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(14))];
+            await stream.ReadExactlyAsync(ia);
+            decrypt.Apply(ia);
+            TheirHandshake = ia;
+
+            var answer = new byte[8 + 4 + 2 + _padD];
+            BinaryPrimitives.WriteUInt32BigEndian(answer.AsSpan(8), _select);
+            BinaryPrimitives.WriteUInt16BigEndian(answer.AsSpan(12), (ushort)_padD);
+            var handshake = RawHandshake(Hash, Reserved(fast: true));
+            var rest = answer.Concat(handshake).ToArray();
+            encrypt.Apply(rest);   // RC4 selected: the handshake goes on in the same keystream
+            await stream.WriteAsync(rest);
+            await Task.Delay(500);   // the dialler reads it before the connection closes
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            _listener.Dispose();
+            await _answering.ContinueWith(_ => { });
+        }
+    }
+}
