@@ -95,21 +95,21 @@ public sealed partial class PeerConnection : IAsyncDisposable
     public static async Task<PeerConnection> ConnectAsync(IPEndPoint endpoint, InfoHash infoHash, PeerId ourId,
         PeerConnectionOptions options, CancellationToken ct)
     {
-        bool encrypted = options.DialEncryption is DialEncryption.Mse or DialEncryption.MseRc4;
         try
         {
-            return await DialAsync(endpoint, infoHash, ourId, options, encrypted, ct);
+            return await DialAsync(endpoint, infoHash, ourId, options, options.DialEncryption, ct);
         }
-        catch (HungUpException) when (options.DialEncryption == DialEncryption.PlainThenMse)
+        catch (HungUpException)   // only with PlainThenMse
         {
             // Peers set to require encryption (libtorrent's and qBittorrent's "forced", Transmission's "required")
-            // close a plain handshake unanswered: one more dial, with MSE.
-            return await DialAsync(endpoint, infoHash, ourId, options, encrypted: true, ct);
+            // close a plain handshake unanswered: one more dial, with MSE. A peer that hangs up for another reason
+            // (full, or without the torrent) costs one wasted dial.
+            return await DialAsync(endpoint, infoHash, ourId, options, DialEncryption.Mse, ct);
         }
     }
 
     private static async Task<PeerConnection> DialAsync(IPEndPoint endpoint, InfoHash infoHash, PeerId ourId,
-        PeerConnectionOptions options, bool encrypted, CancellationToken ct)
+        PeerConnectionOptions options, DialEncryption how, CancellationToken ct)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
@@ -130,7 +130,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
                     throw new OperationCanceledException($"stopped while connecting to {endpoint}", ct);
                 }
             }
-            return await OpenAsync(new NetworkStream(socket, ownsSocket: true), endpoint, infoHash, ourId, options, encrypted, ct);
+            return await HandshakeAsDiallerAsync(new NetworkStream(socket, ownsSocket: true), endpoint, infoHash, ourId, options, how, ct);
         }
         catch
         {
@@ -141,29 +141,33 @@ public sealed partial class PeerConnection : IAsyncDisposable
 
     /// <summary>
     /// Handshakes as the dialling side over an already open duplex <paramref name="stream"/> (owned from now on):
-    /// encrypted first when <see cref="PeerConnectionOptions.DialEncryption"/> says MSE, else plain.
+    /// encrypted when <see cref="PeerConnectionOptions.DialEncryption"/> says MSE, else plain. A stream cannot be
+    /// dialled again, so here <see cref="DialEncryption.PlainThenMse"/> is plain only.
     /// </summary>
     public static Task<PeerConnection> OpenAsync(Stream stream, IPEndPoint remote, InfoHash infoHash, PeerId ourId,
         PeerConnectionOptions options, CancellationToken ct) =>
-        OpenAsync(stream, remote, infoHash, ourId, options, options.DialEncryption is DialEncryption.Mse or DialEncryption.MseRc4, ct);
+        HandshakeAsDiallerAsync(stream, remote, infoHash, ourId, options,
+            options.DialEncryption == DialEncryption.PlainThenMse ? DialEncryption.Plain : options.DialEncryption, ct);
 
-    private static async Task<PeerConnection> OpenAsync(Stream stream, IPEndPoint remote, InfoHash infoHash, PeerId ourId,
-        PeerConnectionOptions options, bool encrypted, CancellationToken ct)
+    /// <param name="how">with <see cref="DialEncryption.PlainThenMse"/>, a peer that closes the connection before
+    /// sending a single byte ends it with <see cref="HungUpException"/>, for <see cref="ConnectAsync"/> to dial again</param>
+    private static async Task<PeerConnection> HandshakeAsDiallerAsync(Stream stream, IPEndPoint remote, InfoHash infoHash, PeerId ourId,
+        PeerConnectionOptions options, DialEncryption how, CancellationToken ct)
     {
         var connection = new PeerConnection(stream, remote, options);
         try
         {
             var token = connection.ArmReadTimeout(options.HandshakeTimeout, ct);
-            if (encrypted)
-                await connection.InitiateEncryptionAsync(infoHash, ourId, token, ct);
-            else
-                await connection.SendHandshakeAsync(infoHash, ourId, ct);
             ReadOnlyMemory<byte> prefix;
             try
             {
+                if (how is DialEncryption.Mse or DialEncryption.MseRc4)
+                    await connection.InitiateEncryptionAsync(infoHash, ourId, how, token, ct);
+                else
+                    await connection.SendHandshakeAsync(infoHash, ourId, ct);
                 prefix = await connection.ReadHandshakeBytesAsync(HandshakeCodec.PrefixLength, token, ct);
             }
-            catch (IOException e) when (!encrypted && connection._reader.BytesRead == 0)   // EndOfStreamException too
+            catch (IOException e) when (how == DialEncryption.PlainThenMse && connection._reader.BytesRead == 0)   // a reset, or EndOfStreamException
             {
                 throw new HungUpException($"peer {remote} closed the connection on our plain handshake without a word", e);
             }
@@ -234,7 +238,7 @@ public sealed partial class PeerConnection : IAsyncDisposable
         }
         var answered = await MseResponder.RespondAsync(first,
             count => ReadHandshakeBytesAsync(count, token, ct), bytes => _stream.WriteAsync(bytes, ct), _options.AnswerEncryptedFor);
-        GoOnAfter(answered);
+        ContinueAfterMse(answered);
         _reader.Unread(answered.InitialPayload);
         return answered.InfoHash;
     }
@@ -243,19 +247,19 @@ public sealed partial class PeerConnection : IAsyncDisposable
     /// Dials with MSE (<see cref="MseInitiator"/>): our handshake goes inside it, so the peer's plain handshake is
     /// what comes next. We offer plaintext or RC4 for the stream after it, or RC4 alone for <see cref="DialEncryption.MseRc4"/>.
     /// </summary>
-    private async ValueTask InitiateEncryptionAsync(InfoHash infoHash, PeerId ourId, CancellationToken token, CancellationToken ct)
+    private async ValueTask InitiateEncryptionAsync(InfoHash infoHash, PeerId ourId, DialEncryption how, CancellationToken token, CancellationToken ct)
     {
         var handshake = new byte[HandshakeCodec.Length];
         HandshakeCodec.Write(handshake, infoHash, ourId, _options.Features);
-        uint provide = _options.DialEncryption == DialEncryption.MseRc4 ? Mse.Rc4Encrypted : Mse.Plaintext | Mse.Rc4Encrypted;
+        uint provide = how == DialEncryption.MseRc4 ? Mse.Rc4Encrypted : Mse.Plaintext | Mse.Rc4Encrypted;
         var initiated = await MseInitiator.InitiateAsync(infoHash, handshake, provide,
             count => ReadHandshakeBytesAsync(count, token, ct), bytes => _stream.WriteAsync(bytes, ct));
         _options.Trace?.Invoke(this, outgoing: true, handshake: true, handshake);
-        GoOnAfter(initiated);
+        ContinueAfterMse(initiated);
     }
 
     /// <summary>After an MSE handshake: an RC4 stream from here on, or plaintext.</summary>
-    private void GoOnAfter(MseResult handshake)
+    private void ContinueAfterMse(MseResult handshake)
     {
         if (handshake is { Decrypt: { } decrypt, Encrypt: { } encrypt })
         {

@@ -30,38 +30,29 @@ internal static class MseInitiator
         // 2. Their key (their padding follows; we skip it in step 4).
         byte[] secret = keys.SharedSecret((await readExact(DiffieHellman.KeyLength)).ToArray());
         byte[] skey = infoHash.Bytes.ToArray();
-        var encrypt = Rc4.ForMse(Hash("keyA", secret, skey));
-        var decrypt = Rc4.ForMse(Hash("keyB", secret, skey));
+        var (encrypt, decrypt) = Ciphers(secret, skey, dialling: true);
 
-        // 3. HASH('req1', S), HASH('req2', SKEY) xor HASH('req3', S), then encrypted: VC, crypto_provide,
-        //    len(PadC) = 0, len(IA), IA.
-        var req2 = Hash("req2", skey);
-        var req3 = Hash("req3", secret);
-        var proof = new byte[req2.Length];
-        for (int i = 0; i < proof.Length; i++)
-            proof[i] = (byte)(req2[i] ^ req3[i]);
-        var crypto = new byte[VerificationLength + 4 + 2 + 2 + handshake.Length];
+        // 3. HASH('req1', S), the torrent's proof, then encrypted: VC, crypto_provide, len(PadC) = 0, len(IA), IA.
+        var crypto = new byte[VerificationLength + MethodsLength + LengthLength + LengthLength + handshake.Length];
         BinaryPrimitives.WriteUInt32BigEndian(crypto.AsSpan(VerificationLength), provide);
-        BinaryPrimitives.WriteUInt16BigEndian(crypto.AsSpan(VerificationLength + 4 + 2), (ushort)handshake.Length);
-        handshake.Span.CopyTo(crypto.AsSpan(VerificationLength + 4 + 2 + 2));
+        BinaryPrimitives.WriteUInt16BigEndian(crypto.AsSpan(VerificationLength + MethodsLength + LengthLength), (ushort)handshake.Length);
+        handshake.Span.CopyTo(crypto.AsSpan(crypto.Length - handshake.Length));
         encrypt.Apply(crypto);
-        await write(Hash("req1", secret).Concat(proof).Concat(crypto).ToArray());
+        await write(Hash("req1", secret).Concat(TorrentProof(secret, skey)).Concat(crypto).ToArray());
 
         // 4. Their PadB ends where VC, encrypted with keyB, begins: the first eight bytes of that keystream,
         //    within 512 bytes. The cipher that made them is then exactly past VC.
         var encryptedVc = new byte[VerificationLength];
         decrypt.Apply(encryptedVc);
         await SkipPastAsync(encryptedVc, readExact, "no verification constant (the peer does not speak MSE, or another key)");
-        var head = (await readExact(4 + 2)).ToArray();
-        decrypt.Apply(head);
+        var head = await ReadDecryptedAsync(MethodsLength + LengthLength, readExact, decrypt);
         uint selected = BinaryPrimitives.ReadUInt32BigEndian(head);
         if (selected is not (Plaintext or Rc4Encrypted) || (selected & provide) == 0)
             throw new PeerProtocolException($"MSE: the peer selected crypto method {selected:x}, which we did not offer");
-        int padD = BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(4));
+        int padD = BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(MethodsLength));
         if (padD > MaxPadding)
             throw new PeerProtocolException($"MSE: {padD} bytes of padding (PadD), over {MaxPadding}");
-        if (padD > 0)
-            decrypt.Apply((await readExact(padD)).ToArray());   // arbitrary bytes, but they move the keystream on
+        await ReadDecryptedAsync(padD, readExact, decrypt);   // arbitrary bytes, but they move the keystream on
         return selected == Rc4Encrypted ? new MseResult(infoHash, [], decrypt, encrypt) : new MseResult(infoHash, [], null, null);
     }
 }

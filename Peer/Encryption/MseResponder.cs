@@ -53,10 +53,9 @@ internal static class MseResponder
         await SkipPastAsync(Hash("req1", secret), readExact, "no HASH('req1', S) (not an MSE handshake, or a different key)");
         var skeyProof = (await readExact(20)).ToArray();
         var infoHash = FindTorrent(skeyProof, secret, served);
-        var decrypt = Rc4.ForMse(Hash("keyA", secret, infoHash.Bytes.ToArray()));
-        var encrypt = Rc4.ForMse(Hash("keyB", secret, infoHash.Bytes.ToArray()));
+        var (encrypt, decrypt) = Ciphers(secret, infoHash.Bytes.ToArray(), dialling: false);
 
-        var head = (await readExact(VerificationLength + 4 + 2)).ToArray();
+        var head = (await readExact(VerificationLength + MethodsLength + LengthLength)).ToArray();
         decrypt.Apply(head);
         if (!head.AsSpan(0, VerificationLength).SequenceEqual(new byte[VerificationLength]))
             throw new PeerProtocolException("MSE: the verification constant did not decrypt to zeros");
@@ -64,44 +63,31 @@ internal static class MseResponder
         uint selected = (provided & Plaintext) != 0 ? Plaintext
             : (provided & Rc4Encrypted) != 0 ? Rc4Encrypted
             : throw new PeerProtocolException($"MSE: the peer offers no method we know (crypto_provide {provided:x})");
-        int padC = BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(VerificationLength + 4));
+        int padC = BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(VerificationLength + MethodsLength));
         if (padC > MaxPadding)
             throw new PeerProtocolException($"MSE: {padC} bytes of padding (PadC), over {MaxPadding}");
         await ReadDecryptedAsync(padC, readExact, decrypt);   // arbitrary bytes, but they move the keystream on
-        var lengthBytes = await ReadDecryptedAsync(2, readExact, decrypt);
+        var lengthBytes = await ReadDecryptedAsync(LengthLength, readExact, decrypt);
         int initialLength = BinaryPrimitives.ReadUInt16BigEndian(lengthBytes);
         if (initialLength > MaxInitialPayload)
             throw new PeerProtocolException($"MSE: a first payload of {initialLength} bytes, over {MaxInitialPayload}");
         var initial = await ReadDecryptedAsync(initialLength, readExact, decrypt);
 
         // 4. Our choice, no padding; from here the stream is plain, or RC4 going on with the same keystreams.
-        var answer = new byte[VerificationLength + 4 + 2];
+        var answer = new byte[VerificationLength + MethodsLength + LengthLength];
         BinaryPrimitives.WriteUInt32BigEndian(answer.AsSpan(VerificationLength), selected);
         encrypt.Apply(answer);
         await write(answer);
         return selected == Rc4Encrypted ? new MseResult(infoHash, initial, decrypt, encrypt) : new MseResult(infoHash, initial, null, null);
     }
 
-    /// <summary>SKEY: the served info hash whose HASH('req2', SKEY) xor HASH('req3', S) the dialler sent.</summary>
+    /// <summary>SKEY: the served info hash whose proof (<see cref="Mse.TorrentProof"/>) the dialler sent.</summary>
     private static InfoHash FindTorrent(byte[] proof, byte[] secret, IReadOnlyList<InfoHash> served)
     {
-        var req3 = Hash("req3", secret);
-        var wanted = new byte[20];
-        for (int i = 0; i < wanted.Length; i++)
-            wanted[i] = (byte)(proof[i] ^ req3[i]);
         foreach (var infoHash in served)
-            if (Hash("req2", infoHash.Bytes.ToArray()).AsSpan().SequenceEqual(wanted))
+            if (TorrentProof(secret, infoHash.Bytes.ToArray()).AsSpan().SequenceEqual(proof))
                 return infoHash;
         throw new PeerProtocolException("MSE: the peer asked for a torrent we do not serve");
-    }
-
-    private static async ValueTask<byte[]> ReadDecryptedAsync(int count, Func<int, ValueTask<ReadOnlyMemory<byte>>> readExact, Rc4 decrypt)
-    {
-        if (count == 0)
-            return [];
-        var bytes = (await readExact(count)).ToArray();
-        decrypt.Apply(bytes);
-        return bytes;
     }
 }
 

@@ -36,17 +36,21 @@ public class MseDialTests
         Assert.That((await dialer.ReceiveAsync(Deadline())).Index, Is.EqualTo(7));
     }
 
-    [TestCase(0, 0)]
-    [TestCase(512, 0)]     // the longest PadB: the verification constant is still found
-    [TestCase(37, 100)]    // PadD moves the keystream on
-    public async Task TheAnswerIsFoundBehindThePeersPadding(int padB, int padD)
+    [TestCase(0, 0, Mse.Rc4Encrypted, "RC4")]
+    [TestCase(512, 0, Mse.Rc4Encrypted, "RC4")]       // the longest PadB: the verification constant is still found
+    [TestCase(37, 100, Mse.Rc4Encrypted, "RC4")]      // PadD moves the keystream on
+    [TestCase(0, 0, Mse.Plaintext, "plaintext after it")]
+    [TestCase(300, 300, Mse.Plaintext, "plaintext after it")]
+    public async Task TheAnswerIsFoundBehindThePeersPadding(int padB, int padD, uint select, string method)
     {
-        await using var peer = await RawResponder.StartAsync(padB, Mse.Rc4Encrypted, padD);
+        await using var peer = await RawResponder.StartAsync(padB, select, padD);
         await using var ours = await peer.DialAsync(DialEncryption.Mse);
-        Assert.That(ours.EncryptionMethod, Is.EqualTo("RC4"));
+        Assert.That(ours.EncryptionMethod, Is.EqualTo(method));
         Assert.That(ours.RemoteHandshake.PeerId, Is.EqualTo(RawHandshake(Hash)[48..]));
         Assert.That(peer.TheirHandshake[28..48], Is.EqualTo(Hash.Bytes.ToArray()), "IA is our handshake, for our torrent");
         Assert.That(peer.Provided, Is.EqualTo(Mse.Plaintext | Mse.Rc4Encrypted));
+        // The have came in the same write as the handshake: read ahead, then decrypted or not as selected.
+        Assert.That((await ours.ReceiveAsync(Deadline())).Index, Is.EqualTo(7));
     }
 
     [Test]
@@ -83,6 +87,54 @@ public class MseDialTests
         await using var theirs = await peer;
         Assert.That(ours.EncryptedHandshake, Is.True, "the second dial was encrypted");
         Assert.That(theirs.EncryptedHandshake, Is.True);
+    }
+
+    [Test]
+    public async Task APeerThatResetsTheConnectionOnThePlainHandshakeIsDialledAgainWithMse()
+    {
+        // Closing a socket with our handshake still unread sends a reset, not an end of stream.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var peer = Task.Run(async () =>
+        {
+            using (var plain = await listener.AcceptSocketAsync(Deadline()))
+            {
+                plain.LingerState = new LingerOption(true, 0);
+                await plain.ReceiveAsync(new byte[10]);
+            }
+            var socket = await listener.AcceptSocketAsync(Deadline());
+            return await PeerConnection.AcceptAsync(socket, h => h == Hash, PeerId.Generate(), Answering(Options()), Deadline());
+        });
+        await using var ours = await PeerConnection.ConnectAsync((IPEndPoint)listener.LocalEndpoint, Hash, PeerId.Generate(), Options(), Deadline());
+        await using var theirs = await peer;
+        Assert.That(ours.EncryptedHandshake, Is.True);
+    }
+
+    [Test]
+    public async Task APeerThatStaysSilentTimesOutAndIsNotDialledAgain()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = new List<Socket>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var socket = await listener.AcceptSocketAsync(Deadline(10));
+                lock (accepted)
+                    accepted.Add(socket);
+            }
+        });
+        var options = new PeerConnectionOptions { PieceCount = 10, HandshakeTimeout = TimeSpan.FromSeconds(1) };
+        var failure = await Assert.CatchAsync<Exception>(() =>
+            PeerConnection.ConnectAsync((IPEndPoint)listener.LocalEndpoint, Hash, PeerId.Generate(), options, Deadline()));
+        Assert.That(failure, Is.TypeOf<TimeoutException>());
+        await Task.Delay(200);
+        lock (accepted)
+        {
+            Assert.That(accepted, Has.Count.EqualTo(1));
+            accepted.ForEach(s => s.Dispose());
+        }
     }
 
     [Test]
@@ -205,10 +257,11 @@ public class MseDialTests
             var answer = new byte[8 + 4 + 2 + _padD];
             BinaryPrimitives.WriteUInt32BigEndian(answer.AsSpan(8), _select);
             BinaryPrimitives.WriteUInt16BigEndian(answer.AsSpan(12), (ushort)_padD);
-            var handshake = RawHandshake(Hash, Reserved(fast: true));
-            var rest = answer.Concat(handshake).ToArray();
-            encrypt.Apply(rest);   // RC4 selected: the handshake goes on in the same keystream
-            await stream.WriteAsync(rest);
+            encrypt.Apply(answer);
+            var after = RawHandshake(Hash, Reserved(fast: true)).Concat(Frame(4, Ints(7))).ToArray();   // handshake, have 7
+            if (_select == Mse.Rc4Encrypted)
+                encrypt.Apply(after);   // the same keystream goes on
+            await stream.WriteAsync(answer.Concat(after).ToArray());   // one write: the dialler reads ahead
             await Task.Delay(500);   // the dialler reads it before the connection closes
         }
 
