@@ -231,13 +231,16 @@ public sealed partial class PeerConnection : IAsyncDisposable
     {
         var first = (await ReadHandshakeBytesAsync(1 + HandshakeCodec.Protocol.Length, token, ct)).ToArray();
         bool plain = first[0] == HandshakeCodec.Protocol.Length && first.AsSpan(1).SequenceEqual(Encoding.ASCII.GetBytes(HandshakeCodec.Protocol));
+        if (plain && _options.RequireEncryption)
+            throw new PeerProtocolException($"peer {RemoteEndPoint} sent a plain handshake; we take only encrypted ones (MSE)");
         if (plain || _options.AnswerEncryptedFor.Count == 0)
         {
             _reader.Unread(first);   // read again as the handshake's start (a wrong one is refused there)
             return null;
         }
         var answered = await MseResponder.RespondAsync(first,
-            count => ReadHandshakeBytesAsync(count, token, ct), bytes => _stream.WriteAsync(bytes, ct), _options.AnswerEncryptedFor);
+            count => ReadHandshakeBytesAsync(count, token, ct), bytes => _stream.WriteAsync(bytes, ct), _options.AnswerEncryptedFor,
+            accept: _options.RequireEncryption ? Mse.Rc4Encrypted : Mse.Plaintext | Mse.Rc4Encrypted);
         ContinueAfterMse(answered);
         _reader.Unread(answered.InitialPayload);
         return answered.InfoHash;

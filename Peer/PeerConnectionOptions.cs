@@ -57,6 +57,13 @@ public sealed class PeerConnectionOptions
     /// <summary>How connections we dial open (<see cref="Peer.DialEncryption"/>); plain first by default.</summary>
     public DialEncryption DialEncryption { get; init; } = DialEncryption.PlainThenMse;
 
+    /// <summary>
+    /// Incoming connections must open with MSE and take RC4 for the whole stream: a plain handshake, or an
+    /// encrypted one that offers only plaintext after it, is refused (with <see cref="AnswerEncryptedFor"/>;
+    /// for our own dials, <see cref="DialEncryption.MseRc4"/>).
+    /// </summary>
+    public bool RequireEncryption { get; init; }
+
     /// <summary>What we announce in the handshake; an extension is used only if the peer announces it too.</summary>
     public PeerFeatures Features { get; init; } = PeerFeatures.Extensions | PeerFeatures.Fast;
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using MeTorrent.Metainfo;
+using MeTorrent.Peer;
 using MeTorrent.Tracker;
 using MeTorrent.Download.Dht;
 using MeTorrent.Download.Engine;
@@ -31,6 +32,9 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         Options:
           --peer ip:port    also connect to this peer (repeatable); enough on its own without a tracker
           --max-peers N     connections at once (default 50)
+          --encryption M    message stream encryption (MSE): prefer (default; plain and encrypted
+                            handshakes taken, ours plain, then encrypted to a peer that hangs up on it),
+                            require (encrypted, RC4 for everything, both ways), off (plain only)
           --port N          accept incoming connections on port N (default: do not listen;
                             port 6881 is announced to trackers)
           --seed            once complete, keep serving the data (like `seed`) until Ctrl-C;
@@ -54,7 +58,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
           metorrent download -o movie.mkv --dht-bootstrap 127.0.0.1:6881 "magnet:?xt=urn:btih:..."
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--max-peers", "--port", "--timeout", "--save-torrent", .. DhtClientOptions.ValueOptions, .. TraceOption.Values];
+    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--max-peers", EncryptionOption.Name, "--port", "--timeout", "--save-torrent", .. DhtClientOptions.ValueOptions, .. TraceOption.Values];
     public IReadOnlyList<string> FlagOptions => ["--quiet", "-q", "--verbose", "--seed", "--map", .. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
@@ -63,6 +67,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         string path = args.Option("-o", "--output") ?? throw new UserError("option -o <path> is required");
         string torrentArgument = args.Positionals[0];
         bool quiet = args.Flag("--quiet", "-q");
+        var encryption = EncryptionOption.Parse(args);
         var errors = Console.Error;
         await using var trace = TraceOption.Open(args, errors);
         bool seed = args.Flag("--seed");
@@ -80,7 +85,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         else
         {
             (torrent, peers) = await FromMagnetAsync(magnet!, path, args.Option("--save-torrent"), peers, dht,
-                quiet, args.Flag("--verbose"), errors, cancellation);
+                quiet, args.Flag("--verbose"), errors, cancellation, encryption.Dial());
             torrentArgument = torrent.Name;
         }
         if (dht is not null && peers.Count == 0 && torrent.TrackerTiers.Count == 0 && listenPort is null && !torrent.IsPrivate)
@@ -89,6 +94,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         {
             Peers = peers,
             MaxPeers = args.IntOption(50, 1, 1000, "--max-peers"),
+            Encryption = encryption,
             ListenPort = listenPort,
             DialWhenComplete = seed,
             NoProgressTimeout = TimeSpan.FromSeconds(args.IntOption(120, 1, 86400, "--timeout")),
@@ -160,7 +166,8 @@ public sealed class DownloadCommand : ICommand, IHasOptions
     /// A link that names no tracker and no peer gets its peers from the DHT, if it is on.
     /// </summary>
     private static async Task<(Torrent, List<IPEndPoint>)> FromMagnetAsync(MagnetLink magnet, string path, string? saveTorrent,
-        List<IPEndPoint> peers, DhtSession? dht, bool quiet, bool verbose, TextWriter errors, CancellationToken cancellation)
+        List<IPEndPoint> peers, DhtSession? dht, bool quiet, bool verbose, TextWriter errors, CancellationToken cancellation,
+        DialEncryption dial)
     {
         string kept = SavedMetadata.BesideOutput(path);
         var all = peers.Concat(magnet.Peers).Distinct().ToList();
@@ -176,7 +183,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
             peers = dht is null
                 ? throw new UserError($"the magnet link names no tracker (tr) and no peer (x.pe): turn the DHT on with {DhtBootstrapOption.Name} host:port, or give peers with --peer ip:port")
                 : await DhtClientOptions.FirstPeersAsync(dht, magnet.InfoHash, quiet, errors, cancellation);
-        var fetched = await MagnetInput.FetchAsync(magnet, peers, PeerId.Generate(), quiet, verbose, errors, cancellation);
+        var fetched = await MagnetInput.FetchAsync(magnet, peers, PeerId.Generate(), quiet, verbose, errors, cancellation, dial);
         if (File.Exists(kept))
             errors.WriteLine($"warning: {kept} exists and is not this torrent; the metadata is not kept there");
         else

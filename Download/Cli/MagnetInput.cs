@@ -1,6 +1,7 @@
 using System.Net;
 using MeTorrent.Download.Metadata;
 using MeTorrent.Metainfo;
+using MeTorrent.Peer;
 using MeTorrent.Tracker;
 
 namespace MeTorrent.Download.Cli;
@@ -22,7 +23,7 @@ public static class MagnetInput
 
     /// <summary>The torrent behind <paramref name="magnet"/>, its metadata fetched from peers (progress and, if verbose, every peer event on <paramref name="errors"/>).</summary>
     public static async Task<FetchedMetadata> FetchAsync(MagnetLink magnet, IReadOnlyList<IPEndPoint> peers, PeerId peerId,
-        bool quiet, bool verbose, TextWriter errors, CancellationToken cancellation)
+        bool quiet, bool verbose, TextWriter errors, CancellationToken cancellation, DialEncryption dial = DialEncryption.PlainThenMse)
     {
         if (!quiet)
             errors.WriteLine($"Fetching the metadata of {magnet.InfoHash.Hex} from peers...");
@@ -31,6 +32,7 @@ public static class MagnetInput
         {
             Peers = peers,
             PeerId = peerId,
+            DialEncryption = dial,
             Log = verbose ? line => { lock (gate) errors.WriteLine("metadata: " + line); } : null,
         };
         try

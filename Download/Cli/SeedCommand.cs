@@ -28,6 +28,9 @@ public sealed class SeedCommand : ICommand, IHasOptions
           --port N          accept peers on port N (default 6881; 0 = any free port)
           --peer ip:port    also offer the data to this peer (repeatable)
           --max-peers N     connections at once (default 50)
+          --encryption M    message stream encryption (MSE): prefer (default; plain and encrypted
+                            handshakes taken, ours plain, then encrypted to a peer that hangs up on it),
+                            require (encrypted, RC4 for everything, both ways), off (plain only)
           --no-tracker      do not announce (peers come from --peer and incoming connections)
           --quiet           no status line
           --verbose         log peer events (connections, drops, tracker errors) to standard error
@@ -40,13 +43,14 @@ public sealed class SeedCommand : ICommand, IHasOptions
           metorrent seed --no-tracker --dht-bootstrap 127.0.0.1:6881 album.torrent ./album
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["--port", "--peer", "--max-peers", .. DhtClientOptions.ValueOptions];
+    public IReadOnlyList<string> ValueOptions => ["--port", "--peer", "--max-peers", EncryptionOption.Name, .. DhtClientOptions.ValueOptions];
     public IReadOnlyList<string> FlagOptions => ["--no-tracker", "--quiet", "-q", "--verbose"];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
         args.ExpectPositionals(2, 2, "a .torrent file and its data, e.g. metorrent seed file.torrent ./data");
         var (torrentArgument, dataPath) = (args.Positionals[0], args.Positionals[1]);
+        var encryption = EncryptionOption.Parse(args);
         var torrent = InputFiles.ReadTorrent(torrentArgument);
         InputFiles.RefuseOverwritingTheTorrent(torrentArgument, dataPath);
         SeedDataCheck.BeforeStart(torrent, dataPath);
@@ -59,6 +63,7 @@ public sealed class SeedCommand : ICommand, IHasOptions
             ListenPort = args.IntOption(DefaultPort, 0, 65535, "--port"),
             Peers = args.Options("--peer").Select(PeerAddress.Parse).ToList(),
             MaxPeers = args.IntOption(50, 1, 1000, "--max-peers"),
+            Encryption = encryption,
             UseTrackers = !args.Flag("--no-tracker"),
             DialWhenComplete = true,
             NoProgressTimeout = TimeSpan.MaxValue,   // a seeder with gaps waits for peers that may fill them, without giving up

@@ -69,6 +69,9 @@ public sealed class EngineOptions
 
     public const long DefaultMaxInFlightBytes = 16L << 20;
 
+    /// <summary>Message stream encryption (MSE) on this torrent's connections, ours and incoming.</summary>
+    public EncryptionMode Encryption { get; init; } = EncryptionMode.Prefer;
+
     /// <summary>Timeouts of each peer connection.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

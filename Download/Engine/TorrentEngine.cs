@@ -64,7 +64,10 @@ public sealed partial class TorrentEngine : IAsyncDisposable
             MatchAnswers = false,   // the loop's ledger judges every piece and reject
             BlockBuffers = _blocks, // each block's payload is received straight into the array that joins its piece
             Trace = options.Trace,
-            AnswerEncryptedFor = [torrent.InfoHash],   // peers that dial with MSE first (aria2, libtorrent) get in at once
+            // Peers that dial with MSE first (aria2, libtorrent) get in at once, unless encryption is off.
+            AnswerEncryptedFor = options.Encryption == EncryptionMode.Off ? [] : [torrent.InfoHash],
+            RequireEncryption = options.Encryption == EncryptionMode.Require,
+            DialEncryption = options.Encryption.Dial(),
             Features = PeerFeatures.Extensions | PeerFeatures.Fast | (options.DhtPort is null ? PeerFeatures.None : PeerFeatures.Dht),
         };
         if (options.UseTrackers && torrent.TrackerTiers.Count > 0)

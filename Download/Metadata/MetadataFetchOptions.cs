@@ -29,6 +29,9 @@ public sealed class MetadataFetchOptions
     /// <summary>How often trackers are asked again while the metadata is missing.</summary>
     public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How our dials open: plain, then MSE for a peer that hangs up on that (<see cref="Peer.DialEncryption"/>).</summary>
+    public Peer.DialEncryption DialEncryption { get; init; } = Peer.DialEncryption.PlainThenMse;
+
     /// <summary>One line per event: peers connected, dropped, blamed, pieces refused.</summary>
     public Action<string>? Log { get; init; }
 }

@@ -24,6 +24,7 @@ public sealed partial class MetadataFetcher
             var options = new PeerConnectionOptions
             {
                 MetadataOnly = true,
+                DialEncryption = _options.DialEncryption,
                 ConnectTimeout = _options.ConnectTimeout,
                 ReadTimeout = _options.Timeout,
             };

@@ -32,11 +32,12 @@ internal static class MseResponder
     /// <param name="readExact">reads exactly that many bytes (valid until the next read)</param>
     /// <param name="write">sends bytes</param>
     /// <param name="served">the info hashes the dialler may ask for</param>
+    /// <param name="accept">the methods we take for the stream after the handshake; plaintext is preferred among them</param>
     /// <returns>the torrent asked for, the first payload decrypted (to be read as if it came from the socket),
     /// and for an RC4 stream the two ciphers to go on with</returns>
     public static async ValueTask<MseResult> RespondAsync(ReadOnlyMemory<byte> first,
         Func<int, ValueTask<ReadOnlyMemory<byte>>> readExact, Func<ReadOnlyMemory<byte>, ValueTask> write,
-        IReadOnlyList<InfoHash> served)
+        IReadOnlyList<InfoHash> served, uint accept = Plaintext | Rc4Encrypted)
     {
         // 1. Their public key.
         var theirKey = new byte[DiffieHellman.KeyLength];
@@ -60,9 +61,10 @@ internal static class MseResponder
         if (!head.AsSpan(0, VerificationLength).SequenceEqual(new byte[VerificationLength]))
             throw new PeerProtocolException("MSE: the verification constant did not decrypt to zeros");
         uint provided = BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(VerificationLength));
-        uint selected = (provided & Plaintext) != 0 ? Plaintext
-            : (provided & Rc4Encrypted) != 0 ? Rc4Encrypted
-            : throw new PeerProtocolException($"MSE: the peer offers no method we know (crypto_provide {provided:x})");
+        uint offered = provided & accept;
+        uint selected = (offered & Plaintext) != 0 ? Plaintext
+            : (offered & Rc4Encrypted) != 0 ? Rc4Encrypted
+            : throw new PeerProtocolException($"MSE: the peer offers no method we take (crypto_provide {provided:x})");
         int padC = BinaryPrimitives.ReadUInt16BigEndian(head.AsSpan(VerificationLength + MethodsLength));
         if (padC > MaxPadding)
             throw new PeerProtocolException($"MSE: {padC} bytes of padding (PadC), over {MaxPadding}");

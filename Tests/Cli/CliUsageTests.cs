@@ -67,6 +67,15 @@ public class CliUsageTests
         Assert.That(mixed.ExitCode, Is.Zero);
     }
 
+    [TestCase("download", "-o", "out.bin", "any.torrent")]
+    [TestCase("seed", "any.torrent", "data")]
+    public async Task AnEncryptionModeItDoesNotKnowIsOneLineAndExitOne(string name, params string[] rest)
+    {
+        var result = await CliRunner.RunAsync([name, .. rest, "--encryption", "always"]);
+        Assert.That(result.ExitCode, Is.EqualTo(1));
+        Assert.That(result.Errors.TrimEnd(), Is.EqualTo($"metorrent {name}: --encryption takes prefer, require or off, not \"always\""));
+    }
+
     [TestCase("decode")]
     [TestCase("info")]
     [TestCase("create")]

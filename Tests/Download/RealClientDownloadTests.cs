@@ -50,6 +50,14 @@ public sealed class RealClientDownloadTests : WorkFolderTest
         Assert.That(result.Errors, Does.Contain("dialled with an encrypted handshake (MSE), RC4"));
     }
 
+    [Test]
+    public void WithEncryptionRequiredEveryFileComesFromLibtorrentAsItComesOverRc4()
+    {
+        var result = DownloadFrom((ns, payload) => LibtorrentSeeder.Start(ns, payload.TorrentPath, payload.DataDirectory, check: true),
+            "--verbose", "--encryption", "require");
+        Assert.That(result.Errors, Does.Contain("dialled with an encrypted handshake (MSE), RC4"));
+    }
+
     private ProcessRunner.Result DownloadFrom(Func<NetworkNamespace, RealClientPayload, Seeder> startSeeder, params string[] options)
     {
         var payload = RealClientPayload.Create(Work);

@@ -161,7 +161,7 @@ public class MseTests
         await using var pair = await MsePair.StartAsync();
         await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 10, provide: 0x04, RawHandshake(Hash), padC: 0);
         var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
-        Assert.That(e!.Message, Does.Contain("no method we know"));
+        Assert.That(e!.Message, Does.Contain("no method we take"));
     }
 
     [Test]
@@ -203,6 +203,35 @@ public class MseTests
     }
 
     [Test]
+    public async Task WhenEncryptionIsRequiredAPlainHandshakeIsRefused()
+    {
+        await using var pair = await MsePair.StartAsync(requireEncryption: true);
+        await pair.Raw.WriteAsync(RawHandshake(Hash));
+        var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
+        Assert.That(e!.Message, Does.Contain("sent a plain handshake; we take only encrypted ones"));
+    }
+
+    [TestCase(Mse.Plaintext | Mse.Rc4Encrypted)]   // libtorrent's and aria2's offer: RC4 chosen, not plaintext
+    [TestCase(Mse.Rc4Encrypted)]
+    public async Task WhenEncryptionIsRequiredRc4IsSelected(uint provide)
+    {
+        await using var pair = await MsePair.StartAsync(requireEncryption: true);
+        var initiator = await pair.Initiator.OpenAsync(Hash, padA: 10, provide, RawHandshake(Hash));
+        Assert.That(initiator.Selected, Is.EqualTo(Mse.Rc4Encrypted));
+        await using var ours = await pair.Accepted;
+        Assert.That(ours.EncryptionMethod, Is.EqualTo("RC4"));
+    }
+
+    [Test]
+    public async Task WhenEncryptionIsRequiredADiallerOfferingOnlyPlaintextIsRefused()
+    {
+        await using var pair = await MsePair.StartAsync(requireEncryption: true);
+        await pair.Initiator.SendUpToPayloadAsync(Hash, padA: 0, Mse.Plaintext, RawHandshake(Hash), padC: 0);
+        var e = await Assert.ThrowsAsync<PeerProtocolException>(async () => await pair.Accepted);
+        Assert.That(e!.Message, Does.Contain("no method we take"));
+    }
+
+    [Test]
     public async Task WithoutTorrentsToAnswerForAnEncryptedHandshakeIsRefusedAsBefore()
     {
         await using var pair = await MsePair.StartAsync(answerEncrypted: false);
@@ -225,7 +254,7 @@ public class MseTests
         public Task<PeerConnection> Accepted { get; }
         public MseInitiator Initiator { get; }
 
-        public static async Task<MsePair> StartAsync(bool answerEncrypted = true)
+        public static async Task<MsePair> StartAsync(bool answerEncrypted = true, bool requireEncryption = false)
         {
             using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
@@ -237,6 +266,7 @@ public class MseTests
             {
                 PieceCount = options.PieceCount, Features = options.Features, ReadTimeout = options.ReadTimeout,
                 HandshakeTimeout = options.HandshakeTimeout, AnswerEncryptedFor = answerEncrypted ? [Hash] : [],
+                RequireEncryption = requireEncryption,
             };
             var accepted = PeerConnection.AcceptAsync(socket, h => h == Hash, PeerId.Generate(), options, Deadline());
             return new MsePair(client.GetStream(), accepted);

@@ -27,8 +27,8 @@ public sealed class RealClientsFromSeedTests : WorkFolderTest
         /// <summary>Where the client writes: the folder named like the torrent inside <see cref="Out"/>.</summary>
         public string Downloaded => Path.Combine(Out, Payload.Name);
 
-        public Task<(SeedProcess Process, int Port)> StartSeedAsync() =>
-            SeedProcess.StartAsync(["seed", "--port", SeedPort.ToString(), "--verbose", TorrentPath, DataFolder], Ns);
+        public Task<(SeedProcess Process, int Port)> StartSeedAsync(params string[] options) =>
+            SeedProcess.StartAsync(["seed", "--port", SeedPort.ToString(), "--verbose", .. options, TorrentPath, DataFolder], Ns);
 
         public void Dispose()
         {
@@ -114,6 +114,28 @@ public sealed class RealClientsFromSeedTests : WorkFolderTest
             Assert.That(result.ExitCode, Is.Zero, $"libtorrent failed:\n{result}\nseed:\n{seed.Errors}");
             AssertSameFiles(swarm, emptyMayBeMissing: false);
             Assert.That(seed.Errors, Does.Contain($"encrypted handshake (MSE) answered, {served}"), seed.Errors);
+            await AssertStopsCleanlyAsync(seed);
+        }
+    }
+
+    /// <summary>
+    /// A seed with --encryption require takes only encrypted handshakes with RC4 after them. libtorrent, as it
+    /// comes (it dials with MSE first, offering plaintext or RC4), still downloads, in RC4.
+    /// </summary>
+    [Test]
+    public async Task LibtorrentAsItComesDownloadsFromASeedThatRequiresEncryption()
+    {
+        Tools.RequireLibtorrent();
+        using var swarm = Create();
+        var (seed, port) = await swarm.StartSeedAsync("--encryption", "require");
+        using (seed)
+        {
+            string script = Path.Combine(AppContext.BaseDirectory, "Support", "Seeders", "lt_download.py");
+            var result = swarm.Ns.Run(Tools.SystemPython, [script, swarm.TorrentPath, swarm.Out, "6891", port.ToString()], DownloadTimeout);
+            Assert.That(result.ExitCode, Is.Zero, $"libtorrent failed:\n{result}\nseed:\n{seed.Errors}");
+            AssertSameFiles(swarm, emptyMayBeMissing: false);
+            Assert.That(seed.Errors, Does.Contain("encrypted handshake (MSE) answered, RC4"), seed.Errors);
+            Assert.That(seed.Errors, Does.Not.Contain("answered, plaintext"), seed.Errors);
             await AssertStopsCleanlyAsync(seed);
         }
     }
