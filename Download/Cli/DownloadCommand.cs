@@ -32,9 +32,7 @@ public sealed class DownloadCommand : ICommand, IHasOptions
         Options:
           --peer ip:port    also connect to this peer (repeatable); enough on its own without a tracker
           --max-peers N     connections at once (default 50)
-          --encryption M    message stream encryption (MSE): prefer (default; plain and encrypted
-                            handshakes taken, ours plain, then encrypted to a peer that hangs up on it),
-                            require (encrypted, RC4 for everything, both ways), off (plain only)
+        {EncryptionOption.Help}
           --port N          accept incoming connections on port N (default: do not listen;
                             port 6881 is announced to trackers)
           --seed            once complete, keep serving the data (like `seed`) until Ctrl-C;

@@ -7,6 +7,12 @@ internal static class EncryptionOption
 {
     public const string Name = "--encryption";
 
+    public const string Help = """
+          --encryption M    message stream encryption (MSE): prefer (default; plain and encrypted
+                            handshakes taken, ours plain, then encrypted to a peer that hangs up on it),
+                            require (encrypted, RC4 for everything, both ways), off (plain only)
+        """;
+
     public static EncryptionMode Parse(CommandLine args) => args.Option(Name) switch
     {
         null or "prefer" => EncryptionMode.Prefer,

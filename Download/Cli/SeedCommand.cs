@@ -28,9 +28,7 @@ public sealed class SeedCommand : ICommand, IHasOptions
           --port N          accept peers on port N (default 6881; 0 = any free port)
           --peer ip:port    also offer the data to this peer (repeatable)
           --max-peers N     connections at once (default 50)
-          --encryption M    message stream encryption (MSE): prefer (default; plain and encrypted
-                            handshakes taken, ours plain, then encrypted to a peer that hangs up on it),
-                            require (encrypted, RC4 for everything, both ways), off (plain only)
+        {EncryptionOption.Help}
           --no-tracker      do not announce (peers come from --peer and incoming connections)
           --quiet           no status line
           --verbose         log peer events (connections, drops, tracker errors) to standard error
