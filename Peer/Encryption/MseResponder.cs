@@ -93,5 +93,5 @@ internal static class MseResponder
     }
 }
 
-/// <summary>What an answered MSE handshake gives: the torrent, the dialler's first payload, and for an RC4 stream its ciphers.</summary>
+/// <summary>What an MSE handshake gives: the torrent, the dialler's first payload (answering side; empty when we dialled), and for an RC4 stream its ciphers.</summary>
 internal sealed record MseResult(InfoHash InfoHash, byte[] InitialPayload, Rc4? Decrypt, Rc4? Encrypt);
