@@ -89,7 +89,10 @@ public class SwarmDownloadTests
             await using var first = await TorrentEngine.StartAsync(swarm.Torrent, swarm.DownloadPath, listening, deadline.Token);
             await first.Completion.WaitAsync(deadline.Token);
 
-            // The next downloader knows only the first one, which now serves what it downloaded.
+            // The next downloader knows only the first one, which now serves what it downloaded. The seeder
+            // leaves first: the first downloader would name it in PEX (BEP 11), and a second downloader that
+            // fetched everything from it before the first's rechoke unchoked it would prove nothing.
+            await swarm.Seeders[0].DisposeAsync();
             await using (var second = await TorrentEngine.StartAsync(swarm.Torrent, folder, FastOptions(first.ListenEndPoint!), deadline.Token))
                 await second.Completion.WaitAsync(deadline.Token);
             Assert.That(swarm.Verify(folder), Is.True);
