@@ -30,6 +30,12 @@ public sealed class PeerRecord(IPEndPoint endPoint)
     public DateTime RetryAfter { get; set; } = DateTime.MinValue;
 
     /// <summary>
+    /// A dial of ours was answered only once encrypted (MSE, after the peer hung up on the plain handshake):
+    /// the next dials open encrypted at once, saving the connection the peer would refuse.
+    /// </summary>
+    public bool NeedsEncryption { get; set; }
+
+    /// <summary>
     /// A peer is banned after two failed pieces, unless it also delivered at least as many good ones
     /// (then it likely just shared pieces with the real liar).
     /// </summary>

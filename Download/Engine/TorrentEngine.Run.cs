@@ -56,6 +56,8 @@ public sealed partial class TorrentEngine
             case PeerJoined joined:
                 var record = joined.Dialled ?? _loop.Pool.AddIncoming(joined.Link.Connection.RemoteEndPoint);
                 var link = joined.Link;
+                if (joined.Dialled is not null && link.Connection.EncryptedHandshake)
+                    record.NeedsEncryption = true;
                 var state = new PeerState(record, _torrent.PieceCount, link.Connection.Features, _options, now)
                 {
                     BytesSent = () => link.Connection.BytesSent,
@@ -138,12 +140,12 @@ public sealed partial class TorrentEngine
         }
     }
 
-    private async Task DialAsync(PeerRecord record, CancellationToken ct)
+    private async Task DialAsync(PeerRecord record, PeerConnectionOptions options, CancellationToken ct)
     {
         PeerConnection connection;
         try
         {
-            connection = await PeerConnection.ConnectAsync(record.EndPoint, _torrent.InfoHash, _options.PeerId, _connectionOptions, ct);
+            connection = await PeerConnection.ConnectAsync(record.EndPoint, _torrent.InfoHash, _options.PeerId, options, ct);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -194,7 +196,8 @@ public sealed partial class TorrentEngine
         public void Dial(PeerRecord record)
         {
             var token = engine._stop.Token;
-            engine._tasks.Run(() => engine.DialAsync(record, token));
+            var options = record.NeedsEncryption ? engine._encryptedDialOptions : engine._connectionOptions;   // read on the loop
+            engine._tasks.Run(() => engine.DialAsync(record, options, token));
         }
 
         public void Completed()

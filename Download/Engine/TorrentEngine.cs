@@ -37,6 +37,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
     private readonly TaskTracker _tasks = new();
     private readonly BlockPool _blocks = new();
     private readonly PeerConnectionOptions _connectionOptions;
+    private readonly PeerConnectionOptions _encryptedDialOptions;
     private readonly IncomingConnections? _incoming;
     private readonly TrackerAnnouncer? _announcer;
     private Task _loopTask = Task.CompletedTask;
@@ -56,20 +57,11 @@ public sealed partial class TorrentEngine : IAsyncDisposable
             ListenPort = incoming?.EndPoint.Port,
         };
         _verifier = new PieceVerifier(storage, Environment.ProcessorCount, async checkedPiece => await PostQuietlyAsync(checkedPiece));
-        _connectionOptions = new PeerConnectionOptions
-        {
-            PieceCount = torrent.PieceCount,
-            ConnectTimeout = options.ConnectTimeout,
-            ReadTimeout = options.ReadTimeout,
-            MatchAnswers = false,   // the loop's ledger judges every piece and reject
-            BlockBuffers = _blocks, // each block's payload is received straight into the array that joins its piece
-            Trace = options.Trace,
-            // Peers that dial with MSE first (aria2, libtorrent) get in at once, unless encryption is off.
-            AnswerEncryptedFor = options.Encryption == EncryptionMode.Off ? [] : [torrent.InfoHash],
-            RequireEncryption = options.Encryption == EncryptionMode.Require,
-            DialEncryption = options.Encryption.Dial(),
-            Features = PeerFeatures.Extensions | PeerFeatures.Fast | (options.DhtPort is null ? PeerFeatures.None : PeerFeatures.Dht),
-        };
+        _connectionOptions = ConnectionOptions(torrent, options, _blocks, options.Encryption.Dial());
+        // A peer that hung up on our plain handshake and took an encrypted one is dialled with MSE from then on.
+        _encryptedDialOptions = _connectionOptions.DialEncryption == DialEncryption.PlainThenMse
+            ? ConnectionOptions(torrent, options, _blocks, DialEncryption.Mse)
+            : _connectionOptions;
         if (options.UseTrackers && torrent.TrackerTiers.Count > 0)
         {
             _announcer = new TrackerAnnouncer(torrent, options.PeerId, Stats, () => ListenEndPoint?.Port ?? 6881,
@@ -77,6 +69,22 @@ public sealed partial class TorrentEngine : IAsyncDisposable
         }
         Publish();
     }
+
+    /// <summary>How this torrent's connections open and run; <paramref name="dial"/>: how the ones we dial start.</summary>
+    private static PeerConnectionOptions ConnectionOptions(Torrent torrent, EngineOptions options, BlockPool blocks, DialEncryption dial) => new()
+    {
+        PieceCount = torrent.PieceCount,
+        ConnectTimeout = options.ConnectTimeout,
+        ReadTimeout = options.ReadTimeout,
+        MatchAnswers = false,   // the loop's ledger judges every piece and reject
+        BlockBuffers = blocks,  // each block's payload is received straight into the array that joins its piece
+        Trace = options.Trace,
+        // Peers that dial with MSE first (aria2, libtorrent) get in at once, unless encryption is off.
+        AnswerEncryptedFor = options.Encryption == EncryptionMode.Off ? [] : [torrent.InfoHash],
+        RequireEncryption = options.Encryption == EncryptionMode.Require,
+        DialEncryption = dial,
+        Features = PeerFeatures.Extensions | PeerFeatures.Fast | (options.DhtPort is null ? PeerFeatures.None : PeerFeatures.Dht),
+    };
 
     public Torrent Torrent => _torrent;
 
