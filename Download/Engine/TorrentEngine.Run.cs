@@ -22,6 +22,7 @@ public sealed partial class TorrentEngine
             {
                 for (int handled = 0; handled < 64 && reader.TryRead(out var e); handled++)
                     Dispatch(e, Environment.TickCount64);
+                _loop.AfterEvents(Environment.TickCount64);
                 Flush();
             }
         }

@@ -85,6 +85,21 @@ internal sealed partial class TorrentLoop
             TopUpAll();
     }
 
+    /// <summary>Rechokes asked for by events come no closer together than this (the clock's tick).</summary>
+    private const long PromptRechokeGapMs = 200;
+
+    /// <summary>
+    /// After each batch of events: the rechoke that a change of interest or a departure asked for runs at
+    /// once, so a newly interested peer is unchoked without waiting for the clock, unless the last round was
+    /// under <see cref="PromptRechokeGapMs"/> ago; then the next tick runs it (a peer that toggles its
+    /// interest causes at most five rounds a second, and no faster choke and unchoke than before).
+    /// </summary>
+    public void AfterEvents(long now)
+    {
+        if (_rechokeSoon && now - _lastRechoke >= PromptRechokeGapMs)
+            RechokeIfDue(now);
+    }
+
     /// <summary>
     /// BEP 3's choking: every <see cref="ChokerSettings.RechokeInterval"/>, or sooner when interest changed
     /// or an unchoked peer left, the choker ranks the peers; the difference with each peer's state is sent.

@@ -33,6 +33,35 @@ public class LoopUploadTests : LoopFixture
     }
 
     [Test]
+    public void AnInterestedPeerIsUnchokedRightAfterTheEventWithoutWaitingForTheClock()
+    {
+        var peer = H.Join();
+        Take(peer);
+        H.Receive(peer, MessageId.Interested);
+        H.Loop.AfterEvents(Now);
+        Assert.That(Take(peer).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Unchoke }));
+    }
+
+    [Test]
+    public void RoundsAskedForByEventsComeAtMostOnceEveryTick()
+    {
+        // A peer toggling its interest must not make us choke and unchoke it (and rank everyone) per message.
+        long start = Now;
+        var peer = H.Join();
+        Take(peer);
+        H.Receive(peer, MessageId.Interested);
+        H.Loop.AfterEvents(start);
+        Assert.That(Take(peer).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Unchoke }));
+        var other = H.Join();
+        Take(other);
+        H.Receive(other, MessageId.Interested);
+        H.Loop.AfterEvents(start + 50);
+        Assert.That(Take(other), Is.Empty, "50 ms after the last round: not yet");
+        H.Loop.AfterEvents(start + 200);
+        Assert.That(Take(other).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Unchoke }), "a tick later");
+    }
+
+    [Test]
     public void NoOneIsUnchokedWhenUploadIsOff()
     {
         using var h = new LoopHarness(new EngineOptions { UploadSlots = 0 }, complete: true);
