@@ -8,7 +8,10 @@ namespace MeTorrent.Download.Engine;
 /// </summary>
 public enum EncryptionMode
 {
-    /// <summary>Both handshakes taken; we dial plain and again with MSE if the peer hangs up on that.</summary>
+    /// <summary>
+    /// Both handshakes taken; we dial plain and again with MSE if the peer hangs up on that (and remember
+    /// it: that peer's next dials open with MSE).
+    /// </summary>
     Prefer,
 
     /// <summary>Only MSE with RC4 for the whole stream, both ways: plain handshakes refused, ours encrypted.</summary>

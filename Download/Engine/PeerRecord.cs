@@ -30,8 +30,9 @@ public sealed class PeerRecord(IPEndPoint endPoint)
     public DateTime RetryAfter { get; set; } = DateTime.MinValue;
 
     /// <summary>
-    /// A dial of ours was answered only once encrypted (MSE, after the peer hung up on the plain handshake):
-    /// the next dials open encrypted at once, saving the connection the peer would refuse.
+    /// Our last dial of this peer was answered with an encrypted handshake (MSE: it had hung up on the plain
+    /// one, or we require encryption): the next dials open encrypted at once, saving the plain connection the
+    /// peer would refuse. Forgotten when a dial fails (the peer may take only plain handshakes now).
     /// </summary>
     public bool NeedsEncryption { get; set; }
 

@@ -84,6 +84,7 @@ public sealed partial class TorrentEngine
                 Publish();
                 break;
             case DialFailed failed:
+                failed.Record.NeedsEncryption = false;
                 _loop.OnDialFailed(failed.Record, failed.Reason);
                 break;
             case ViewRequested view:

@@ -91,7 +91,7 @@ public class SwarmDownloadTests
 
             // The next downloader knows only the first one, which now serves what it downloaded. The seeder
             // leaves first: the first downloader would name it in PEX (BEP 11), and a second downloader that
-            // fetched everything from it before the first's rechoke unchoked it would prove nothing.
+            // fetched everything from it before the first one unchoked it would fail the upload check.
             await swarm.Seeders[0].DisposeAsync();
             await using (var second = await TorrentEngine.StartAsync(swarm.Torrent, folder, FastOptions(first.ListenEndPoint!), deadline.Token))
                 await second.Completion.WaitAsync(deadline.Token);
