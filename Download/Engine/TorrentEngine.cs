@@ -22,7 +22,7 @@ public sealed partial class TorrentEngine : IAsyncDisposable
     /// <summary>Events waiting for the loop: when it falls behind, readers wait (TCP then slows the peers down).</summary>
     private const int EventQueueLength = 512;
 
-    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(TorrentLoop.TickMs);
 
     private readonly Torrent _torrent;
     private readonly EngineOptions _options;

@@ -85,28 +85,28 @@ internal sealed partial class TorrentLoop
             TopUpAll();
     }
 
-    /// <summary>Rechokes asked for by events come no closer together than this (the clock's tick).</summary>
-    private const long PromptRechokeGapMs = 200;
+    /// <summary>The engine's clock: <see cref="OnTick"/> comes about this often.</summary>
+    public const int TickMs = 200;
 
     /// <summary>
     /// After each batch of events: the rechoke that a change of interest or a departure asked for runs at
-    /// once, so a newly interested peer is unchoked without waiting for the clock, unless the last round was
-    /// under <see cref="PromptRechokeGapMs"/> ago; then the next tick runs it (a peer that toggles its
-    /// interest causes at most five rounds a second, and no faster choke and unchoke than before).
+    /// once, so a newly interested peer is unchoked without waiting for the clock (within the gap of
+    /// <see cref="RechokeIfDue"/>).
     /// </summary>
-    public void AfterEvents(long now)
-    {
-        if (_rechokeSoon && now - _lastRechoke >= PromptRechokeGapMs)
-            RechokeIfDue(now);
-    }
+    public void AfterEvents(long now) => RechokeIfDue(now);
 
     /// <summary>
     /// BEP 3's choking: every <see cref="ChokerSettings.RechokeInterval"/>, or sooner when interest changed
     /// or an unchoked peer left, the choker ranks the peers; the difference with each peer's state is sent.
+    /// A round asked for sooner waits until <see cref="TickMs"/> after the last one: a peer that toggles its
+    /// interest causes at most five rounds a second, however its messages and the ticks fall.
     /// </summary>
     private void RechokeIfDue(long now)
     {
-        if (!_rechokeSoon && now - _lastRechoke < _choker.Settings.RechokeInterval.TotalMilliseconds)
+        long since = now - _lastRechoke;
+        bool due = since >= _choker.Settings.RechokeInterval.TotalMilliseconds;
+        bool asked = _rechokeSoon && since >= TickMs;
+        if (!due && !asked)
             return;
         _rechokeSoon = false;
         _lastRechoke = now;

@@ -57,8 +57,10 @@ public class LoopUploadTests : LoopFixture
         H.Receive(other, MessageId.Interested);
         H.Loop.AfterEvents(start + 50);
         Assert.That(Take(other), Is.Empty, "50 ms after the last round: not yet");
+        H.Loop.OnTick(start + 100);
+        Assert.That(Take(other).Select(c => c.Kind), Does.Not.Contain(CommandKind.Unchoke), "nor at a tick that falls 100 ms after it");
         H.Loop.AfterEvents(start + 200);
-        Assert.That(Take(other).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Unchoke }), "a tick later");
+        Assert.That(Take(other).Select(c => c.Kind), Is.EqualTo(new[] { CommandKind.Unchoke }), "200 ms after it");
     }
 
     [Test]
