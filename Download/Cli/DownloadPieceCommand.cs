@@ -15,7 +15,7 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
 {
     public string Name => "download_piece";
     public string Summary => "download one piece from a peer and check its SHA-1";
-    public string Help => """
+    public string Help => $"""
         Usage: metorrent download_piece -o <path> <file.torrent> <piece-index> [--peer ip:port]... [--timeout S]
 
         Asks the torrent's tracker for peers (or uses the --peer addresses instead), then from one peer
@@ -29,18 +29,20 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
           --timeout S         give up on a peer that sends no block for S seconds, choked or not (default 60)
           --trace             print every handshake and message in and out, one line each, on standard error
           --trace-peer A      the same, for the peer at ip:port only
+        {EncryptionOption.DialHelp(20)}
 
         Example:
           metorrent download_piece -o /tmp/test-piece-0 sample.torrent 0
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--timeout", .. TraceOption.Values];
+    public IReadOnlyList<string> ValueOptions => ["-o", "--output", "--peer", "--timeout", EncryptionOption.Name, .. TraceOption.Values];
     public IReadOnlyList<string> FlagOptions => [.. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
         args.ExpectPositionals(2, 2, "a .torrent file and a piece index, e.g. metorrent download_piece -o piece0 a.torrent 0");
         string path = args.Option("-o", "--output") ?? throw new UserError("option -o <path> is required");
+        var dial = EncryptionOption.ParseDial(args);
         var torrent = InputFiles.ReadTorrent(args.Positionals[0]);
         if (!int.TryParse(args.Positionals[1], NumberStyles.None, CultureInfo.InvariantCulture, out int index) || index >= torrent.PieceCount)
             throw new UserError($"piece index must be 0..{torrent.PieceCount - 1}, not \"{args.Positionals[1]}\"");
@@ -53,15 +55,15 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         var peers = args.Options("--peer").Select(PeerAddress.Parse).ToList();
         if (peers.Count == 0)
             peers = await PeersFromTrackerAsync(torrent, peerId, cancellation);
-        return await DownloadAsync(torrent, index, path, peers, peerId, noProgress, output, cancellation, trace?.Observer);
+        return await DownloadAsync(torrent, index, path, peers, peerId, noProgress, output, cancellation, trace?.Observer, dial);
     }
 
     /// <summary>
     /// Tries <paramref name="peers"/> in turn for piece <paramref name="index"/> and writes it to <paramref name="path"/>;
-    /// a peer that sends no block for <paramref name="noProgress"/> is given up.
+    /// a peer that sends no block for <paramref name="noProgress"/> is given up. <paramref name="dial"/>: how each is dialled.
     /// </summary>
     public static async Task<int> DownloadAsync(Torrent torrent, int index, string path, IReadOnlyList<IPEndPoint> peers, PeerId peerId,
-        TimeSpan noProgress, TextWriter output, CancellationToken cancellation, WireObserver? trace = null)
+        TimeSpan noProgress, TextWriter output, CancellationToken cancellation, WireObserver? trace = null, DialEncryption dial = DialEncryption.PlainThenMse)
     {
         var piece = new byte[torrent.PieceSize(index)];
         var failures = new List<string>();
@@ -69,7 +71,7 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
         {
             try
             {
-                await DownloadFromAsync(endpoint, torrent, index, peerId, piece, noProgress, trace, cancellation);
+                await DownloadFromAsync(endpoint, torrent, index, peerId, piece, noProgress, trace, dial, cancellation);
                 // Writing is outside the peer's try: a full disk or a bad path is not the peer's fault.
                 await WriteAsync(path, piece, cancellation);
                 output.WriteLine($"Piece {index} downloaded to {path}.");
@@ -100,11 +102,12 @@ public sealed class DownloadPieceCommand : ICommand, IHasOptions
     }
 
     private static async Task DownloadFromAsync(IPEndPoint endpoint, Torrent torrent, int index, PeerId peerId,
-        byte[] piece, TimeSpan noProgress, WireObserver? trace, CancellationToken cancellation)
+        byte[] piece, TimeSpan noProgress, WireObserver? trace, DialEncryption dial, CancellationToken cancellation)
     {
         var options = new PeerConnectionOptions
         {
             Trace = trace,
+            DialEncryption = dial,
             PieceCount = torrent.PieceCount,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             ReadTimeout = TimeSpan.FromSeconds(30), // Transmission unchokes only on its 10 s timer

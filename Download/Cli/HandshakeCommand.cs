@@ -11,8 +11,8 @@ public sealed class HandshakeCommand : ICommand, IHasOptions
 {
     public string Name => "handshake";
     public string Summary => "exchange handshakes with a peer and print its peer id";
-    public string Help => """
-        Usage: metorrent handshake [-v] [--trace] <file.torrent> <ip:port>
+    public string Help => $"""
+        Usage: metorrent handshake [-v] [--trace] [--encryption M] <file.torrent> <ip:port>
 
         Connects to the peer, sends the BitTorrent handshake for the torrent's info hash and prints
         the 20-byte peer id it answers with, as 40 hex digits:
@@ -20,24 +20,27 @@ public sealed class HandshakeCommand : ICommand, IHasOptions
         The address is an IPv4 address with a port (127.0.0.1:6881) or a bracketed IPv6 one ([::1]:6881).
 
         Options:
-          -v, --verbose   also print its client prefix (e.g. "-TR3000-" is Transmission 3.00)
-                          and the extensions it announced (BEP 10 extension protocol, BEP 6 fast, BEP 5 DHT)
-          --trace         print both handshakes, and any message that follows, field by field on standard error
+          -v, --verbose     also print its client prefix (e.g. "-TR3000-" is Transmission 3.00), the
+                            extensions it announced (BEP 10 extension protocol, BEP 6 fast, BEP 5 DHT) and
+                            whether the connection is encrypted
+          --trace           print both handshakes, and any message that follows, field by field on standard error
+        {EncryptionOption.DialHelp(18)}
 
         Example:
           metorrent handshake sample.torrent 127.0.0.1:6881
         """;
 
-    public IReadOnlyList<string> ValueOptions => [];
+    public IReadOnlyList<string> ValueOptions => [EncryptionOption.Name];
     public IReadOnlyList<string> FlagOptions => ["-v", "--verbose", .. TraceOption.Flags];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
         args.ExpectPositionals(2, 2, "a .torrent file and a peer address, e.g. metorrent handshake a.torrent 127.0.0.1:6881");
+        var dial = EncryptionOption.ParseDial(args);
         var torrent = InputFiles.ReadTorrent(args.Positionals[0]);
         var endpoint = PeerAddress.Parse(args.Positionals[1]);
         await using var trace = TraceOption.Open(args, Console.Error);
-        var options = new PeerConnectionOptions { PieceCount = torrent.PieceCount, Trace = trace?.Observer };
+        var options = new PeerConnectionOptions { PieceCount = torrent.PieceCount, Trace = trace?.Observer, DialEncryption = dial };
 
         await using var peer = await ConnectAsync(endpoint, torrent, options, cancellation);
         var handshake = peer.RemoteHandshake;
@@ -46,6 +49,7 @@ public sealed class HandshakeCommand : ICommand, IHasOptions
             return 0;
         output.WriteLine($"Client: {(handshake.ClientPrefix.Length > 0 ? handshake.ClientPrefix : "(unknown)")}");
         output.WriteLine($"Extensions: {handshake.Features}");
+        output.WriteLine($"Encryption: {(peer.EncryptedHandshake ? $"MSE, {peer.EncryptionMethod}" : "none")}");
         return 0;
     }
 

@@ -10,7 +10,7 @@ public sealed class MagnetHandshakeCommand : ICommand, IHasOptions
 {
     public string Name => "magnet_handshake";
     public string Summary => "exchange the handshake and extension handshake with a magnet link's peer";
-    public string Help => """
+    public string Help => $"""
         Usage: metorrent magnet_handshake [-v] <magnet-link> [--peer ip:port]...
 
         Finds a peer (the link's x.pe and --peer addresses, else its tracker), sends the BitTorrent
@@ -23,17 +23,19 @@ public sealed class MagnetHandshakeCommand : ICommand, IHasOptions
         Options:
           --peer IP:PORT   a peer to try (repeatable), e.g. 127.0.0.1:6881
           -v, --verbose    also print its client ("v") and the metadata size it announced
+        {EncryptionOption.DialHelp(17)}
 
         Example:
           metorrent magnet_handshake "magnet:?xt=urn:btih:...&tr=http%3A%2F%2F127.0.0.1%3A6969%2Fannounce"
         """;
 
-    public IReadOnlyList<string> ValueOptions => ["--peer"];
+    public IReadOnlyList<string> ValueOptions => ["--peer", EncryptionOption.Name];
     public IReadOnlyList<string> FlagOptions => ["-v", "--verbose"];
 
     public async Task<int> RunAsync(CommandLine args, TextWriter output, CancellationToken cancellation)
     {
         args.ExpectPositionals(1, 1, "one magnet link, e.g. metorrent magnet_handshake \"magnet:?xt=urn:btih:...\"");
+        var dial = EncryptionOption.ParseDial(args);
         var magnet = MagnetInput.Parse(args.Positionals[0]);
         var peerId = PeerId.Generate();
         var peers = await MagnetInput.PeersAsync(magnet, args.Options("--peer").Select(PeerAddress.Parse).ToList(), peerId, cancellation);
@@ -42,7 +44,7 @@ public sealed class MagnetHandshakeCommand : ICommand, IHasOptions
         {
             try
             {
-                var (handshake, extensions) = await ExchangeAsync(endpoint, magnet.InfoHash, peerId, cancellation);
+                var (handshake, extensions) = await ExchangeAsync(endpoint, magnet.InfoHash, peerId, dial, cancellation);
                 output.WriteLine($"Peer ID: {handshake.PeerIdHex}");
                 output.WriteLine($"Peer Metadata Extension ID: {extensions.IdOf(ExtensionNames.UtMetadata)?.ToString() ?? "(none: it does not offer ut_metadata)"}");
                 if (args.Flag("-v", "--verbose"))
@@ -60,9 +62,13 @@ public sealed class MagnetHandshakeCommand : ICommand, IHasOptions
         throw new UserError($"no peer completed the extension handshake ({peers.Count} tried): {string.Join("; ", failures)}");
     }
 
-    private static async Task<(Handshake, ExtensionHandshake)> ExchangeAsync(IPEndPoint endpoint, Metainfo.InfoHash infoHash, PeerId peerId, CancellationToken cancellation)
+    private static async Task<(Handshake, ExtensionHandshake)> ExchangeAsync(IPEndPoint endpoint, Metainfo.InfoHash infoHash, PeerId peerId,
+        DialEncryption dial, CancellationToken cancellation)
     {
-        var options = new PeerConnectionOptions { MetadataOnly = true, ConnectTimeout = TimeSpan.FromSeconds(5), ReadTimeout = TimeSpan.FromSeconds(15) };
+        var options = new PeerConnectionOptions
+        {
+            MetadataOnly = true, ConnectTimeout = TimeSpan.FromSeconds(5), ReadTimeout = TimeSpan.FromSeconds(15), DialEncryption = dial,
+        };
         await using var peer = await PeerConnection.ConnectAsync(endpoint, infoHash, peerId, options, cancellation);
         if (!peer.SupportsExtensions)
             throw new PeerProtocolException($"peer {PeersCommand.Format(endpoint)} does not support the extension protocol (BEP 10)");

@@ -69,6 +69,11 @@ public class CliUsageTests
 
     [TestCase("download", "-o", "out.bin", "any.torrent")]
     [TestCase("seed", "any.torrent", "data")]
+    [TestCase("handshake", "any.torrent", "127.0.0.1:6881")]
+    [TestCase("download_piece", "-o", "out.bin", "any.torrent", "0")]
+    [TestCase("magnet_handshake", "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567")]
+    [TestCase("magnet_info", "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567")]
+    [TestCase("magnet_download_piece", "-o", "out.bin", "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567", "0")]
     public async Task AnEncryptionModeItDoesNotKnowIsOneLineAndExitOne(string name, params string[] rest)
     {
         var result = await CliRunner.RunAsync([name, .. rest, "--encryption", "always"]);
