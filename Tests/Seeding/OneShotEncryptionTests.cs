@@ -22,20 +22,13 @@ public class OneShotEncryptionTests
     [TearDown]
     public void RemoveFolder() => _folder.Dispose();
 
-    [Test]
-    public async Task HandshakeByDefaultRedialsEncryptedAPeerThatRequiresIt()
+    [TestCase(EncryptionMode.Require, null, TestName = "Handshake by default redials encrypted a peer that requires it")]
+    [TestCase(EncryptionMode.Prefer, "require", TestName = "Handshake with require dials encrypted a peer that would take plain")]
+    public async Task HandshakeIsEncryptedWithRc4(EncryptionMode seed, string? encryption)
     {
-        await using var seeder = await SeedAsync(EncryptionMode.Require);
-        var (exit, output, errors) = await RunAsync("handshake", "-v", _folder.TorrentPath, Address(seeder));
-        Assert.That(exit, Is.Zero, errors);
-        Assert.That(output, Does.Contain("Encryption: MSE, RC4"));
-    }
-
-    [Test]
-    public async Task HandshakeWithRequireDialsEncryptedAPeerThatWouldTakePlain()
-    {
-        await using var seeder = await SeedAsync(EncryptionMode.Prefer);
-        var (exit, output, errors) = await RunAsync("handshake", "-v", "--encryption", "require", _folder.TorrentPath, Address(seeder));
+        await using var seeder = await SeedAsync(seed);
+        string[] mode = encryption is null ? [] : ["--encryption", encryption];
+        var (exit, output, errors) = await RunAsync(["handshake", "-v", .. mode, _folder.TorrentPath, Address(seeder)]);
         Assert.That(exit, Is.Zero, errors);
         Assert.That(output, Does.Contain("Encryption: MSE, RC4"));
     }
