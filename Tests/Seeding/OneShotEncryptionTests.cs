@@ -1,6 +1,6 @@
 using System.Net;
-using MeTorrent.Download;
 using MeTorrent.Download.Engine;
+using MeTorrent.Tests.Cli;
 using MeTorrent.Tests.Support;
 using NUnit.Framework;
 
@@ -28,7 +28,7 @@ public class OneShotEncryptionTests
     {
         await using var seeder = await SeedAsync(seed);
         string[] mode = encryption is null ? [] : ["--encryption", encryption];
-        var (exit, output, errors) = await RunAsync(["handshake", "-v", .. mode, _folder.TorrentPath, Address(seeder)]);
+        var (exit, output, errors) = await CliRunner.RunAsync(["handshake", "-v", .. mode, _folder.TorrentPath, Address(seeder)]);
         Assert.That(exit, Is.Zero, errors);
         Assert.That(output, Does.Contain("Encryption: MSE, RC4"));
     }
@@ -37,7 +37,7 @@ public class OneShotEncryptionTests
     public async Task HandshakeWithoutEncryptionSaysNone()
     {
         await using var seeder = await SeedAsync(EncryptionMode.Prefer);
-        var (_, output, _) = await RunAsync("handshake", "-v", "--encryption", "off", _folder.TorrentPath, Address(seeder));
+        var (_, output, _) = await CliRunner.RunAsync("handshake", "-v", "--encryption", "off", _folder.TorrentPath, Address(seeder));
         Assert.That(output, Does.Contain("Encryption: none"));
     }
 
@@ -49,7 +49,7 @@ public class OneShotEncryptionTests
         string[] args = command == "handshake"
             ? [command, "--encryption", "off", _folder.TorrentPath, Address(seeder)]
             : [command, "--encryption", "off", Magnet(), "--peer", Address(seeder)];
-        var (exit, output, errors) = await RunAsync(args);
+        var (exit, output, errors) = await CliRunner.RunAsync(args);
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(output, Does.Not.Contain("Peer ID"));
         Assert.That(errors.TrimEnd(), Does.StartWith($"metorrent {command}: ").And.Not.Contain("\n"));
@@ -60,7 +60,7 @@ public class OneShotEncryptionTests
     {
         await using var seeder = await SeedAsync(EncryptionMode.Require);
         string piece = Path.Combine(_folder.Root, "piece-0");
-        var (exit, output, errors) = await RunAsync("download_piece", "--encryption", "require", "-o", piece, _folder.TorrentPath, "0", "--peer", Address(seeder));
+        var (exit, output, errors) = await CliRunner.RunAsync("download_piece", "--encryption", "require", "-o", piece, _folder.TorrentPath, "0", "--peer", Address(seeder));
         Assert.That(exit, Is.Zero, errors);
         Assert.That(output.Trim(), Is.EqualTo($"Piece 0 downloaded to {piece}."));
         var first = File.ReadAllBytes(Path.Combine(_folder.Data, SeedFolder.Files[0].Path)).AsSpan(0, 32 * 1024).ToArray();
@@ -71,7 +71,7 @@ public class OneShotEncryptionTests
     public async Task MagnetInfoWithRequireFetchesTheMetadataOverRc4()
     {
         await using var seeder = await SeedAsync(EncryptionMode.Require);
-        var (exit, output, errors) = await RunAsync("magnet_info", "--encryption", "require", Magnet(), "--peer", Address(seeder));
+        var (exit, output, errors) = await CliRunner.RunAsync("magnet_info", "--encryption", "require", Magnet(), "--peer", Address(seeder));
         Assert.That(exit, Is.Zero, errors);
         Assert.That(output, Does.Contain(_folder.Torrent.InfoHash.Hex));
     }
@@ -81,7 +81,7 @@ public class OneShotEncryptionTests
     {
         await using var seeder = await SeedAsync(EncryptionMode.Require);
         string piece = Path.Combine(_folder.Root, "piece-1");
-        var (exit, _, errors) = await RunAsync("magnet_download_piece", "--encryption", "require", "-o", piece, Magnet(), "1", "--peer", Address(seeder));
+        var (exit, _, errors) = await CliRunner.RunAsync("magnet_download_piece", "--encryption", "require", "-o", piece, Magnet(), "1", "--peer", Address(seeder));
         Assert.That(exit, Is.Zero, errors);
         Assert.That(new FileInfo(piece).Length, Is.EqualTo(32 * 1024));
     }
@@ -98,13 +98,4 @@ public class OneShotEncryptionTests
     private static string Address(TorrentEngine seeder) => $"127.0.0.1:{seeder.ListenEndPoint!.Port}";
 
     private string Magnet() => $"magnet:?xt=urn:btih:{_folder.Torrent.InfoHash.Hex}";
-
-    private static async Task<(int Exit, string Output, string Errors)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        int exit = await Program.RunAsync(args, output, errors, deadline.Token);
-        return (exit, output.ToString(), errors.ToString());
-    }
 }
