@@ -237,6 +237,7 @@ internal sealed class OpenFiles(int capacity, Func<int, bool, SafeFileHandle?> o
             if (writes == Volatile.Read(ref FlushedWrites))
                 return;
             RandomAccess.FlushToDisk(Handle);
+            PageCache.Release(Handle);   // on disk now: the pages can go back to the kernel
             InterlockedMax(ref FlushedWrites, writes);
         }
 
