@@ -237,8 +237,8 @@ internal sealed class OpenFiles(int capacity, Func<int, bool, SafeFileHandle?> o
             if (writes == Volatile.Read(ref FlushedWrites))
                 return;
             RandomAccess.FlushToDisk(Handle);
-            PageCache.Release(Handle);   // on disk now: the pages can go back to the kernel
             InterlockedMax(ref FlushedWrites, writes);
+            PageCache.Release(Handle);   // on disk now: the pages can go back to the kernel
         }
 
         private static void InterlockedMax(ref long target, long value)

@@ -5,13 +5,14 @@ namespace MeTorrent.Download.Storage;
 
 /// <summary>
 /// Gives a file's pages back to the kernel once they are on disk (Linux: <c>posix_fadvise(POSIX_FADV_DONTNEED)</c>
-/// after each flush). A verified piece is seldom read again (only to serve a peer, and then from the disk), so
-/// keeping it cached only pushes other programs' files out (a 50 GiB download would fill the page cache with
-/// 50 GiB), and the next writes can reuse the pages just released. That also matters for speed on a virtual
-/// machine that hands free memory back to its host (virtio-balloon free page reporting): there the first write
-/// to a page the guest has not used for a while costs a fault on the host, and without this the single writer
-/// became the bottleneck of the 1 GiB swarm benchmark's last third (Download/Benchmarks/NOTES.md). Only clean
-/// pages are released: data written since the flush stays cached until the next one.
+/// over the whole file after each flush). Without it a long download would push up to all of RAM's worth of
+/// other programs' files out of the page cache, and its next writes can reuse the pages just released. The
+/// price: a piece a peer asks for soon after it was flushed is read from the disk rather than from memory.
+/// On a virtual machine that hands free memory back to its host (virtio-balloon free page reporting) it also
+/// matters for speed: there the first write to a page the guest has not used for a while costs a fault on the
+/// host, and without this the single writer paced the end of the 1 GiB swarm benchmark (0.75 ms per 256 KiB
+/// piece instead of 0.2-0.4; Download/Benchmarks/NOTES.md). Only clean pages are dropped: data written since
+/// the flush stays cached (the kernel starts writing it out, as it would anyway).
 /// </summary>
 internal static class PageCache
 {

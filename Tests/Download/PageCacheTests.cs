@@ -55,7 +55,9 @@ public class PageCacheTests
         for (int i = 0; i < Pieces; i++)
             storage.WritePiece(i, data.AsSpan(i * PieceLength, PieceLength));
 
-        Assert.That(CachedShare(output), Is.GreaterThan(0.9), "written and not flushed: the pages are cached (the kernel keeps dirty pages)");
+        // Written and not flushed, the pages are cached: an assumption about the file system (ZFS, for one, keeps
+        // its own cache), so the test is inconclusive where it does not hold.
+        Assume.That(CachedShare(output), Is.GreaterThan(0.9), "written and not flushed: the pages are in the page cache");
         storage.Flush();
         Assert.That(CachedShare(output), Is.LessThan(0.05), "flushed: the pages were given back");
         Assert.That(File.ReadAllBytes(output), Is.EqualTo(data), "the data itself is on disk, whole");
